@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** Where `roomcast start` listens during `vite` dev; the built pages are served by the server itself. */
+const devBackend = process.env.ROOMCAST_DEV_BACKEND ?? 'http://127.0.0.1:8480';
+
+/**
+ * Two pages, one origin: the control UI (served at `/`) and the OBS overlay (served at `/overlay/`).
+ * The server maps `dist/web/control-ui/index.html` and `dist/web/overlay/index.html` to those paths and
+ * `/assets/*` to the hashed bundles, so every URL in the HTML must be absolute (`base: '/'`).
+ */
+export default defineConfig({
+  root: here('.'),
+  base: '/',
+  publicDir: false,
+  // Preact through the automatic JSX runtime (same settings as tsconfig.json), no framework plugin.
+  oxc: {
+    jsx: { runtime: 'automatic', importSource: 'preact' },
+  },
+  build: {
+    outDir: here('dist/web'),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2022',
+    sourcemap: true,
+    // Chromium (browsers, OBS's CEF) supports modulepreload natively.
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      input: {
+        'control-ui': here('control-ui/index.html'),
+        overlay: here('overlay/index.html'),
+      },
+      output: {
+        entryFileNames: 'assets/[name]-[hash].js',
+        chunkFileNames: 'assets/[name]-[hash].js',
+        assetFileNames: 'assets/[name]-[hash][extname]',
+        // The socket.io client is shared by both pages; give its chunk a name people recognise.
+        codeSplitting: {
+          groups: [{ name: 'socket.io-client', test: /node_modules[\\/](@socket\.io|socket\.io-|engine\.io-)/ }],
+        },
+      },
+    },
+  },
+  server: {
+    proxy: {
+      '/api': devBackend,
+      '/socket.io': { target: devBackend, ws: true },
+    },
+  },
+});
