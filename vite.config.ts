@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { discoverWebPages } from './server/http/webPages.ts';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -7,8 +8,8 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 const devBackend = process.env.ROOMCAST_DEV_BACKEND ?? 'http://127.0.0.1:8480';
 
 /**
- * Two pages, one origin: the control UI (served at `/`) and the OBS overlay (served at `/overlay/`).
- * The server maps `dist/web/control-ui/index.html` and `dist/web/overlay/index.html` to those paths and
+ * Every page, one origin: the control UI (served at `/`), the OBS overlay (`/overlay/`) and any
+ * `control-ui/<name>/` page (`/<name>/`). The server maps `dist/web/<page>/index.html` to those paths and
  * `/assets/*` to the hashed bundles, so every URL in the HTML must be absolute (`base: '/'`).
  */
 export default defineConfig({
@@ -28,10 +29,8 @@ export default defineConfig({
     // Chromium (browsers, OBS's CEF) supports modulepreload natively.
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      input: {
-        'control-ui': here('control-ui/index.html'),
-        overlay: here('overlay/index.html'),
-      },
+      // Every page folder (control-ui/, overlay/, control-ui/<name>/) is an entry: see server/http/webPages.ts.
+      input: Object.fromEntries(discoverWebPages(here('.')).map((page) => [page.outDir.replace(/\//g, '-'), here(page.entry)])),
       output: {
         entryFileNames: 'assets/[name]-[hash].js',
         chunkFileNames: 'assets/[name]-[hash].js',

@@ -14,17 +14,20 @@ import { TokenStore } from './auth/TokenStore.ts';
 import { Authenticator } from './auth/Authenticator.ts';
 import { OverlayStateStore } from './overlay-state/OverlayStateStore.ts';
 import { OverlayService } from './overlay-state/OverlayService.ts';
-import { createHttpApp, type ApiRouterFactory } from './http/createHttpApp.ts';
-import { createSocketServer, type NamespaceFactory } from './sockets/createSocketServer.ts';
+import { createHttpApp } from './http/createHttpApp.ts';
+import { createSocketServer } from './sockets/createSocketServer.ts';
 import { DataDirLock } from './DataDirLock.ts';
+import type { Feature } from './features/Feature.ts';
+import { BUILTIN_FEATURES } from './features/builtinFeatures.ts';
+import { startFeatures } from './features/startFeatures.ts';
 
 export interface RoomcastOptions {
   loaded: LoadedConfig;
   logger: Logger;
   /** Called once, the first time the server starts on a data directory, with the admin login URL. */
   onFirstAdminToken?: (loginUrl: string) => void;
-  extraApi?: readonly ApiRouterFactory[];
-  extraNamespaces?: readonly NamespaceFactory[];
+  /** Features to start (default: the built-ins); their config sections must be in `loaded.config`. */
+  features?: readonly Feature[];
 }
 
 /** A listening address as a URL people can open (0.0.0.0 and :: are shown as loopback). */
@@ -124,11 +127,14 @@ export class Roomcast {
       );
       const services: AppServices = { config, logger, health, metrics, redis, tokens, auth, bus, pubsub, overlay };
 
-      // 3. HTTP + sockets on one port.
-      const app = createHttpApp(services, options.extraApi);
+      // 3. Features (lights, ingest, pipelines...): they register routes and namespaces while starting.
+      const mounted = await startFeatures(options.features ?? BUILTIN_FEATURES, { services, dataDir, onStop: (name, close) => closers.push({ name, close }) });
+
+      // 4. HTTP + sockets on one port.
+      const app = createHttpApp(services, mounted.api);
       const httpServer: HttpServer = createServer(app.callback());
       const ioSub = await connect('roomcast-io-sub');
-      const io: SocketServer = createSocketServer(httpServer, services, { pub: redis, sub: ioSub }, options.extraNamespaces);
+      const io: SocketServer = createSocketServer(httpServer, services, { pub: redis, sub: ioSub }, mounted.namespaces);
       closers.push({
         name: 'http',
         close: async () => {
@@ -151,7 +157,7 @@ export class Roomcast {
       });
       const url = displayUrl(httpServer.address() as AddressInfo, config.server.publicUrl);
 
-      // 4. First start on this data dir: an admin token, shown once.
+      // 5. First start on this data dir: an admin token, shown once.
       if ((await tokens.count('admin')) === 0) {
         const { token, record } = await tokens.create('admin', 'first admin (created at first start)');
         await bus.publish('auth.token_created', { tokenId: record.id, role: record.role, label: record.label });

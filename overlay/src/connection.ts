@@ -1,16 +1,17 @@
 import { io, type Socket } from 'socket.io-client';
-import type {
-  OverlayAlert,
-  OverlayClientToServerEvents,
-  OverlayServerToClientEvents,
-  OverlayState,
+import {
+  OVERLAY_NAMESPACE,
+  type OverlayAlert,
+  type OverlayClientToServerEvents,
+  type OverlayServerToClientEvents,
+  type OverlayState,
 } from '../../server/protocol/overlayEvents.ts';
 import type { OverlayStatus } from './statusDot.ts';
 
 type OverlaySocket = Socket<OverlayServerToClientEvents, OverlayClientToServerEvents>;
 
 // Same string as OVERLAY_NAMESPACE in server/protocol/overlayEvents.ts (only types cross into the page).
-const NAMESPACE = '/overlay';
+const NAMESPACE = OVERLAY_NAMESPACE;
 const SYNC_TIMEOUT_MS = 8_000;
 const SYNC_RETRY_MS = 3_000;
 const SYNC_ERROR_RETRY_MS = 10_000;

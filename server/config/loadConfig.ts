@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node as YamlNode } from 'yaml';
 import { RoomcastConfigSchema, type RoomcastConfig } from './schema.ts';
+import type { z } from 'zod';
 import { applyEnvOverrides, collectEnvOverrides, envNameForPath, envSourceFor } from './envOverrides.ts';
 import { formatZodIssues } from '../validation/formatIssues.ts';
 
@@ -33,6 +34,8 @@ export interface LoadConfigOptions {
   file?: string | undefined;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Schema to validate with (default: base sections + built-in features; plugins extend it). */
+  schema?: z.ZodType<RoomcastConfig>;
 }
 
 /** The config file to read: explicit, then $ROOMCAST_CONFIG, then ./roomcast.yaml if present. */
@@ -102,11 +105,12 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     } else raw = parsed as Record<string, unknown>;
   }
 
-  const overrides = collectEnvOverrides(env, RoomcastConfigSchema);
+  const schema = options.schema ?? RoomcastConfigSchema;
+  const overrides = collectEnvOverrides(env, schema);
   const merged = applyEnvOverrides(raw, overrides);
-  const result = RoomcastConfigSchema.safeParse(merged);
+  const result = schema.safeParse(merged);
   if (!result.success) {
-    const problems = formatZodIssues(result.error, RoomcastConfigSchema).map((issue) => {
+    const problems = formatZodIssues(result.error, schema).map((issue) => {
       const fromEnv = envSourceFor(issue.rawPath, overrides);
       if (fromEnv) {
         const known = issue.message.startsWith('unknown key');

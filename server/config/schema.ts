@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Feature } from '../features/Feature.ts';
+import { BUILTIN_FEATURES } from '../features/builtinFeatures.ts';
 
 /**
  * roomcast.yaml. Every object is strict: an unknown key is a typo until proven otherwise, and a typo in
@@ -67,7 +69,7 @@ export const RoomConfigSchema = z.strictObject({
   name: z.string().min(1).optional(),
 });
 
-export const RoomcastConfigSchema = z.strictObject({
+export const BaseConfigSchema = z.strictObject({
   /** Where state lives (private Redis AOF, caches). Relative paths resolve against the config file's folder. */
   dataDir: z.string().min(1).default('.roomcast'),
   server: ServerConfigSchema.prefault({}),
@@ -90,6 +92,24 @@ export const RoomcastConfigSchema = z.strictObject({
     }),
 });
 
-export type RoomcastConfigInput = z.input<typeof RoomcastConfigSchema>;
-export type RoomcastConfig = z.output<typeof RoomcastConfigSchema>;
+/** The sections every installation has; features add theirs (see configSchemaFor). */
+export type BaseConfig = z.output<typeof BaseConfigSchema>;
+
+/** The validated config: the base sections, plus one section per feature (typed inside each feature). */
+export type RoomcastConfig = BaseConfig & { readonly [featureSection: string]: unknown };
+
+/** The full schema for a set of features: each contributes its section under its name. */
+export function configSchemaFor(features: readonly Pick<Feature, 'name' | 'configSchema'>[]): z.ZodType<RoomcastConfig> {
+  const sections: Record<string, z.ZodType> = {};
+  for (const feature of features) {
+    if (feature.name in BaseConfigSchema.shape || feature.name in sections) {
+      throw new Error(`feature "${feature.name}" cannot use that name: the config section already exists`);
+    }
+    sections[feature.name] = (feature.configSchema as z.ZodType<unknown, object>).prefault({});
+  }
+  return BaseConfigSchema.extend(sections) as unknown as z.ZodType<RoomcastConfig>;
+}
+
+/** Base sections plus every built-in feature's. */
+export const RoomcastConfigSchema = configSchemaFor(BUILTIN_FEATURES);
 export type RoomConfig = z.output<typeof RoomConfigSchema>;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { SetupError } from './aptPackages.mjs';
 
 /** Everything a browser bundle is built from. */
-const INPUTS = ['control-ui', 'overlay', 'server/protocol', 'vite.config.ts', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['control-ui', 'overlay', 'server/protocol', 'server/http/webPages.ts', 'vite.config.ts', 'package-lock.json', 'tsconfig.json'];
 const OUT_DIR = 'dist/web';
 const STAMP = 'dist/web/.build-stamp';
 

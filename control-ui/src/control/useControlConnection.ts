@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { io, type Socket } from 'socket.io-client';
-import type { ControlClientToServerEvents, ControlServerToClientEvents } from '../../../server/protocol/controlEvents.ts';
+import { CONTROL_NAMESPACE, type ControlClientToServerEvents, type ControlServerToClientEvents } from '../../../server/protocol/controlEvents.ts';
 import type { HealthEntry } from '../../../server/protocol/health.ts';
 
 export type ConnectionState = 'connected' | 'reconnecting' | 'disconnected';
@@ -24,8 +24,8 @@ export interface ControlConnection {
 
 type ControlSocket = Socket<ControlServerToClientEvents, ControlClientToServerEvents>;
 
-// Same namespace string as CONTROL_NAMESPACE in server/protocol/controlEvents.ts (types only may cross).
-const NAMESPACE = '/control';
+// server/protocol holds only types and plain constants, so browser code imports it directly.
+const NAMESPACE = CONTROL_NAMESPACE;
 
 function upsert(entries: HealthEntry[] | null, entry: HealthEntry): HealthEntry[] {
   const list = entries ?? [];

@@ -3,13 +3,8 @@ import path from 'node:path';
 import { Router } from '@koa/router';
 import serve from 'koa-static';
 import type { Context, Middleware } from 'koa';
-import { WEB_DIST_DIR } from '../../paths.ts';
-
-/** Browser pages, each a Vite entry under dist/web/<page>/index.html. */
-export const WEB_PAGES: Readonly<Record<string, string>> = {
-  '/': 'control-ui',
-  '/overlay': 'overlay',
-};
+import { PROJECT_ROOT, WEB_DIST_DIR } from '../../paths.ts';
+import { discoverWebPages } from '../webPages.ts';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -40,15 +35,15 @@ function sendPage(ctx: Context, page: string, distDir: string): void {
 /** Serves the built pages (no-store) and their hashed assets (cached forever). */
 export function webRoutes(distDir = WEB_DIST_DIR): { router: Router; assets: Middleware } {
   const router = new Router();
-  for (const [route, page] of Object.entries(WEB_PAGES)) {
+  for (const { route, outDir } of discoverWebPages(PROJECT_ROOT)) {
     router.get(route, (ctx) => {
       if (route !== '/' && !ctx.path.endsWith('/')) {
         ctx.redirect(`${route}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
         return;
       }
-      sendPage(ctx, page, distDir);
+      sendPage(ctx, outDir, distDir);
     });
-    if (route !== '/') router.get(`${route}/`, (ctx) => sendPage(ctx, page, distDir));
+    if (route !== '/') router.get(`${route}/`, (ctx) => sendPage(ctx, outDir, distDir));
   }
   const staticAssets = serve(distDir, { index: false, maxage: 365 * 24 * 3600_000, immutable: true, gzip: false, brotli: false });
   const assets: Middleware = async (ctx, next) => {
