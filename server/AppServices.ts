@@ -8,6 +8,7 @@ import type { EventBus } from './bus/EventBus.ts';
 import type { PubSub } from './bus/PubSub.ts';
 import type { RedisClient } from './redis/RedisConnection.ts';
 import type { OverlayService } from './overlay-state/OverlayService.ts';
+import type { ActionRegistry } from './actions/ActionRegistry.ts';
 
 /** What routes, socket namespaces and (later) pipelines and adapters get from the composition root. */
 export interface AppServices {
@@ -21,4 +22,6 @@ export interface AppServices {
   bus: EventBus;
   pubsub: PubSub;
   overlay: OverlayService;
+  /** Action types rules can use (overlay.*, effect.*, obs.*...); features register theirs at start. */
+  actions: ActionRegistry;
 }

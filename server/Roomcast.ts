@@ -17,6 +17,8 @@ import { OverlayService } from './overlay-state/OverlayService.ts';
 import { createHttpApp } from './http/createHttpApp.ts';
 import { createSocketServer } from './sockets/createSocketServer.ts';
 import { DataDirLock } from './DataDirLock.ts';
+import { ActionRegistry } from './actions/ActionRegistry.ts';
+import { overlayActions } from './actions/overlayActions.ts';
 import type { Feature } from './features/Feature.ts';
 import { BUILTIN_FEATURES } from './features/builtinFeatures.ts';
 import { startFeatures } from './features/startFeatures.ts';
@@ -125,7 +127,9 @@ export class Roomcast {
         new OverlayStateStore(redis, keyPrefix),
         config.rooms.map((r) => r.id),
       );
-      const services: AppServices = { config, logger, health, metrics, redis, tokens, auth, bus, pubsub, overlay };
+      const actions = new ActionRegistry(logger.child({ component: 'actions' }));
+      for (const action of overlayActions(overlay)) actions.register(action);
+      const services: AppServices = { config, logger, health, metrics, redis, tokens, auth, bus, pubsub, overlay, actions };
 
       // 3. Features (lights, ingest, pipelines...): they register routes and namespaces while starting.
       const mounted = await startFeatures(options.features ?? BUILTIN_FEATURES, { services, dataDir, onStop: (name, close) => closers.push({ name, close }) });

@@ -12,6 +12,7 @@ import { metricsRoute } from './routes/metricsRoute.ts';
 import { systemApiRoutes } from './routes/systemApiRoutes.ts';
 import { tokenApiRoutes } from './routes/tokenApiRoutes.ts';
 import { overlayApiRoutes } from './routes/overlayApiRoutes.ts';
+import { actionApiRoutes } from './routes/actionApiRoutes.ts';
 import { webRoutes } from './routes/webRoutes.ts';
 
 /** Extra /api routers contributed by features (lights, gestures...), mounted behind the same auth. */
@@ -53,7 +54,7 @@ export function createHttpApp(services: AppServices, extraApi: readonly ApiRoute
       },
     }),
   );
-  for (const router of [systemApiRoutes(services), overlayApiRoutes(services), tokenApiRoutes(services), ...extraApi.map((f) => f(services))]) {
+  for (const router of [systemApiRoutes(services), overlayApiRoutes(services), tokenApiRoutes(services), actionApiRoutes(services), ...extraApi.map((f) => f(services))]) {
     api.use(router.routes(), router.allowedMethods({ throw: false }));
   }
   // Anything else under /api is still behind the token check: unknown routes must not be probeable.

@@ -76,3 +76,25 @@ describe('bad socket messages get error acks and the socket stays up', () => {
     expect(result).toMatchObject({ ok: true, state: { banner: { text: 'accepted before' } } });
   });
 });
+
+describe('actions', () => {
+  it('lists the action types', async () => {
+    const res = await server.api('/api/actions');
+    expect(res.body.types.map((t: { type: string }) => t.type)).toEqual(expect.arrayContaining(['overlay.alert', 'overlay.banner']));
+  });
+
+  it('runs a valid action and names the path of every problem in an invalid one', async () => {
+    const ok = await server.api('/api/actions/run', { method: 'POST', body: { room: 'demo', action: { type: 'overlay.banner', text: 'from an action' } } });
+    expect(ok.status).toBe(202);
+    expect((await server.api('/api/rooms/demo/overlay')).body.banner).toEqual({ text: 'from an action' });
+    await server.api('/api/rooms/demo/overlay/banner', { method: 'PUT', body: { text: 'accepted before' } });
+
+    const unknown = await server.api('/api/actions/run', { method: 'POST', body: { room: 'demo', action: { type: 'lights.explode' } } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.issues).toEqual([{ path: 'action.type', message: expect.stringMatching(/unknown action type "lights.explode" \(known: .*overlay.alert/) }]);
+
+    const bad = await server.api('/api/actions/run', { method: 'POST', body: { room: 'demo', action: { type: 'overlay.alert', title: 5, colour: 'red' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['action.colour', 'action.title']);
+  });
+});
