@@ -38,8 +38,11 @@ export interface HueOutput {
   setGroup(groupId: string, state: HueState): void;
 }
 
-/** What DMX and Hue adapters provide to the lights engine (ctx.provide / ctx.use). */
-export interface LightOutputRegistry {
-  dmx(): readonly DmxOutput[];
-  hue(): readonly HueOutput[];
+// The DMX adapter feature provides 'dmx.outputs', the Hue adapter 'hue.outputs'; the lights feature
+// (started after them) reads both with ctx.optional(): no hardware configured is a normal state.
+declare module '../../server/features/FeatureServices.ts' {
+  interface FeatureServices {
+    'dmx.outputs': readonly DmxOutput[];
+    'hue.outputs': readonly HueOutput[];
+  }
 }

@@ -25,6 +25,8 @@ export interface FeatureContext<Config> {
   provide<K extends FeatureServiceName>(name: K, service: FeatureServices[K]): void;
   /** A service an earlier feature provided; throws naming the missing provider otherwise. */
   use<K extends FeatureServiceName>(name: K): FeatureServices[K];
+  /** A service that may legitimately be absent (e.g. no DMX adapter configured). */
+  optional<K extends FeatureServiceName>(name: K): FeatureServices[K] | undefined;
   /** Run on shutdown, in reverse start order, within the 5 s shutdown budget. */
   onStop(stop: () => Promise<void> | void): void;
 }

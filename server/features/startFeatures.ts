@@ -40,6 +40,7 @@ export async function startFeatures(
         if (!entry) throw new Error(`feature "${feature.name}" needs the "${name}" service, which no earlier feature provides (check the feature order)`);
         return entry.service as FeatureServices[K];
       },
+      optional: <K extends FeatureServiceName>(name: K): FeatureServices[K] | undefined => provided.get(name)?.service as FeatureServices[K] | undefined,
       onStop: (stop) => host.onStop(`feature:${feature.name}`, stop),
     };
     try {
