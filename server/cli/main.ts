@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type LoadedConfig } from '../config/loadConfig
 import { createLogger, type Logger } from '../log/logger.ts';
 import { Roomcast } from '../Roomcast.ts';
 import { TokenStore } from '../auth/TokenStore.ts';
+import { PubSub } from '../bus/PubSub.ts';
 import { ROLES, type Role } from '../protocol/roles.ts';
 import { withRedis } from './withRedis.ts';
 
@@ -128,7 +129,13 @@ token
   .description('revoke a token by id')
   .action(async (id: string) => {
     const loaded = load(program.opts<{ config?: string }>().config);
-    const revoked = await withRedis(loaded, cliLogger(loaded), (client) => new TokenStore(client, loaded.config.redis.keyPrefix).revoke(id));
+    const logger = cliLogger(loaded);
+    const revoked = await withRedis(loaded, logger, async (client) => {
+      const done = await new TokenStore(client, loaded.config.redis.keyPrefix).revoke(id);
+      // A running server drops the sockets that authenticated with it, as when revoked over the API.
+      if (done) await new PubSub({ client, keyPrefix: loaded.config.redis.keyPrefix, logger }).publish('auth.token_revoked', { tokenId: id });
+      return done;
+    });
     if (!revoked) {
       process.stderr.write(`no token with id "${id}" (see: roomcast token list)\n`);
       process.exit(1);
