@@ -49,7 +49,12 @@ export class Roomcast {
   private readonly closers: Array<{ name: string; close: () => Promise<void> | void }>;
   private stopping: Promise<void> | undefined;
 
-  private constructor(services: AppServices, url: string, closers: Array<{ name: string; close: () => Promise<void> | void }>) {
+  private constructor(
+    services: AppServices,
+    url: string,
+    closers: Array<{ name: string; close: () => Promise<void> | void }>,
+    private readonly stoppingFlag: { value: boolean },
+  ) {
     this.services = services;
     this.url = url;
     this.closers = closers;
@@ -59,6 +64,8 @@ export class Roomcast {
     const { config, dataDir } = options.loaded;
     const logger = options.logger;
     const closers: Array<{ name: string; close: () => Promise<void> | void }> = [];
+    // Subsystems going down during an intended stop are news, not errors.
+    const stopping = { value: false };
     const runClosers = async () => {
       for (const closer of [...closers].reverse()) {
         try {
@@ -78,7 +85,7 @@ export class Roomcast {
       const metrics = new RoomcastMetrics();
       health.on('change', (e) => {
         metrics.healthState.set({ name: e.name, kind: e.kind }, e.state === 'ok' ? 1 : e.state === 'degraded' ? 0.5 : 0);
-        const level = e.state === 'ok' ? 'info' : e.state === 'degraded' ? 'warn' : 'error';
+        const level = e.state === 'ok' || stopping.value ? 'info' : e.state === 'degraded' ? 'warn' : 'error';
         logger[level]({ health: e.name, state: e.state, reason: e.reason }, `${e.name} is ${e.state}`);
       });
       const redisHealth = health.register('redis', { kind: 'subsystem', critical: true });
@@ -170,7 +177,7 @@ export class Roomcast {
       // Ready only now: probes (and tests) must not see a server whose first-start link isn't out yet.
       httpHealth.ok();
       logger.info({ url, host: config.server.host, port: (httpServer.address() as AddressInfo).port, dataDir }, 'Roomcast is ready');
-      return new Roomcast(services, url, closers);
+      return new Roomcast(services, url, closers, stopping);
     } catch (err) {
       await runClosers();
       throw err;
@@ -180,6 +187,7 @@ export class Roomcast {
   /** Stop everything in reverse start order. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.stoppingFlag.value = true;
       for (const closer of [...this.closers].reverse()) {
         try {
           await closer.close();

@@ -123,8 +123,15 @@ export async function startRoomcast(options: StartRoomcastOptions = {}): Promise
     return { status: res.status, body, headers: res.headers };
   };
 
-  await start();
-  if (!adminToken && options.expectAdminLink !== false && !options.dataDir) throw new Error(`no admin login URL in the output of a first start:\n${output}`);
+  try {
+    await start();
+    if (!adminToken && options.expectAdminLink !== false && !options.dataDir) throw new Error(`no admin login URL in the output of a first start:\n${output}`);
+  } catch (err) {
+    // Never leave a half-started server behind a failed test.
+    await stop('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     url,
