@@ -38,7 +38,12 @@ if (params.room === null || params.token === null) {
   renderStatus(root, dot, 'error', 'missing room or token');
 } else {
   const store = new OverlayStateStore(params.room);
-  const alerts = new AlertQueue({ present: createAlertPresenter(required<HTMLElement>('.alert-stage')) });
+  const alerts = new AlertQueue({
+    present: createAlertPresenter(required<HTMLElement>('.alert-stage'), {
+      soundFor: (kind) => params.sound.all || params.sound.kinds.has(kind) || params.sound.kinds.has(kind.split('.')[0] ?? ''),
+      volume: params.volume,
+    }),
+  });
   renderStatus(root, dot, 'connecting');
   connectOverlay(params.room, params.token, {
     onSyncStart: () => store.beginSync(),

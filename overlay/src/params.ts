@@ -8,6 +8,10 @@ export interface OverlayParams {
   position: 'top' | 'bottom';
   scale: number;
   showStatus: boolean;
+  /** Alert kinds that play their sound (`sound=on`: all; `sound=donation,chat`: those); empty: silent. */
+  sound: { all: boolean; kinds: ReadonlySet<string> };
+  /** 0..1 */
+  volume: number;
 }
 
 const TOKEN_KEY = 'roomcast.overlay.token';
@@ -58,9 +62,21 @@ function fontFamily(value: string | null): string | null {
   return value !== null && /^[\p{L}\p{N} _-]{1,64}$/u.test(value) ? value.trim() : null;
 }
 
+/** `sound=on|all|1` plays every kind's sound; a comma list names kinds; anything else is silent. */
+function soundParam(value: string | null): OverlayParams['sound'] {
+  const raw = (value ?? '').trim().toLowerCase();
+  if (['on', 'all', '1', 'true', 'yes'].includes(raw)) return { all: true, kinds: new Set() };
+  const kinds = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => /^[a-z0-9_.-]{1,40}$/.test(k) && !['off', '0', 'false', 'no', 'none'].includes(k));
+  return { all: false, kinds: new Set(kinds) };
+}
+
 export function readParams(): OverlayParams {
   const query = new URLSearchParams(window.location.search);
   const scale = Number(query.get('scale') ?? '1');
+  const volume = Number(query.get('volume') ?? '0.6');
   const room = query.get('room')?.trim();
   return {
     room: room ? room : null,
@@ -71,5 +87,7 @@ export function readParams(): OverlayParams {
     position: query.get('position') === 'top' ? 'top' : 'bottom',
     scale: Number.isFinite(scale) ? Math.min(4, Math.max(0.25, scale)) : 1,
     showStatus: !['0', 'false', 'hide', 'off'].includes(query.get('status') ?? ''),
+    sound: soundParam(query.get('sound')),
+    volume: Number.isFinite(volume) ? Math.min(1, Math.max(0, volume)) : 0.6,
   };
 }

@@ -1,20 +1,24 @@
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type LoadedConfig } from '../config/loadConfig.ts';
+import { ConfigError, type LoadedConfig } from '../config/loadConfig.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { Roomcast } from '../Roomcast.ts';
 import { TokenStore } from '../auth/TokenStore.ts';
 import { PubSub } from '../bus/PubSub.ts';
 import { ROLES, type Role } from '../protocol/roles.ts';
 import { withRedis } from './withRedis.ts';
+import { loadRuntime, type Runtime } from '../plugins/loadRuntime.ts';
+import { registerGestureCommand } from './gestureCommand.ts';
+import { registerIngestCommand } from './ingestCommand.ts';
 
 /**
  * Exit codes: 0 ok; 1 invalid config or a command failed; 2 config file missing/unreadable or bad usage.
  */
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
-function load(file: string | undefined): LoadedConfig {
+/** Plugins first (they add config sections and stage types), then the config. Exits on a bad config. */
+async function load(file: string | undefined): Promise<Runtime> {
   try {
-    return loadConfig({ file });
+    return await loadRuntime({ file });
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -30,7 +34,7 @@ function cliLogger(loaded: LoadedConfig): Logger {
 }
 
 async function start(configFile: string | undefined): Promise<void> {
-  const loaded = load(configFile);
+  const { loaded, features } = await load(configFile);
   const logger = createLogger({ level: loaded.config.log.level, pretty: loaded.config.log.pretty });
   logger.info({ config: loaded.file ?? 'embedded defaults', dataDir: loaded.dataDir }, 'starting Roomcast');
 
@@ -38,6 +42,7 @@ async function start(configFile: string | undefined): Promise<void> {
   try {
     roomcast = await Roomcast.start({
       loaded,
+      features,
       logger,
       onFirstAdminToken: (loginUrl) => {
         // Printed once, straight to the terminal, never through the logger.
@@ -96,11 +101,12 @@ const config = program.command('config').description('configuration tools');
 config
   .command('check [file]')
   .description('validate a config file (plus ROOMCAST_* environment overrides); exit 0 valid, 1 invalid, 2 unreadable')
-  .action((file: string | undefined) => {
-    const loaded = load(file ?? program.opts<{ config?: string }>().config);
+  .action(async (file: string | undefined) => {
+    const { loaded, plugins } = await load(file ?? program.opts<{ config?: string }>().config);
     process.stdout.write(
       `OK: ${loaded.file ?? 'embedded defaults'} is valid (listening on ${loaded.config.server.host}:${loaded.config.server.port}, ` +
-        `${loaded.config.rooms.length} room(s), data in ${loaded.dataDir}, redis ${loaded.config.redis.url ? 'external' : 'embedded'})\n`,
+        `${loaded.config.rooms.length} room(s), data in ${loaded.dataDir}, redis ${loaded.config.redis.url ? 'external' : 'embedded'}` +
+        `${plugins.plugins.length ? `, plugins: ${plugins.plugins.map((p) => p.definition.name).join(', ')}` : ''})\n`,
     );
   });
 
@@ -111,7 +117,7 @@ token
   .addOption(new Option('--role <role>', 'what the token may do').choices(ROLES).makeOptionMandatory())
   .option('--label <text>', 'a note saying who or what uses it')
   .action(async (opts: { role: Role; label?: string }) => {
-    const loaded = load(program.opts<{ config?: string }>().config);
+    const { loaded } = await load(program.opts<{ config?: string }>().config);
     const created = await withRedis(loaded, cliLogger(loaded), (client) => new TokenStore(client, loaded.config.redis.keyPrefix).create(opts.role, opts.label));
     process.stderr.write(`Created ${opts.role} token ${created.record.id}. It is shown only once:\n`);
     process.stdout.write(`${created.token}\n`);
@@ -120,7 +126,7 @@ token
   .command('list')
   .description('list tokens (ids and roles; tokens themselves are not stored)')
   .action(async () => {
-    const loaded = load(program.opts<{ config?: string }>().config);
+    const { loaded } = await load(program.opts<{ config?: string }>().config);
     const records = await withRedis(loaded, cliLogger(loaded), (client) => new TokenStore(client, loaded.config.redis.keyPrefix).list());
     for (const r of records) process.stdout.write(`${r.id}\t${r.role}\t${new Date(r.createdAt).toISOString()}\t${r.label ?? ''}\n`);
   });
@@ -128,7 +134,7 @@ token
   .command('revoke <id>')
   .description('revoke a token by id')
   .action(async (id: string) => {
-    const loaded = load(program.opts<{ config?: string }>().config);
+    const { loaded } = await load(program.opts<{ config?: string }>().config);
     const logger = cliLogger(loaded);
     const revoked = await withRedis(loaded, logger, async (client) => {
       const done = await new TokenStore(client, loaded.config.redis.keyPrefix).revoke(id);
@@ -142,6 +148,9 @@ token
     }
     process.stdout.write(`revoked ${id}\n`);
   });
+
+registerGestureCommand(program);
+registerIngestCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -105,7 +105,10 @@ export function configSchemaFor(features: readonly Pick<Feature, 'name' | 'confi
     if (feature.name in BaseConfigSchema.shape || feature.name in sections) {
       throw new Error(`feature "${feature.name}" cannot use that name: the config section already exists`);
     }
-    sections[feature.name] = (feature.configSchema as z.ZodType<unknown, object>).prefault({});
+    const schema = feature.configSchema as z.ZodType<unknown, object>;
+    // A section whose schema already accepts "absent" (a list with a default, like `pipelines:`) is used
+    // as is; an object section gets `{}` so its own field defaults apply.
+    sections[feature.name] = schema.safeParse(undefined).success ? schema : schema.prefault({});
   }
   return BaseConfigSchema.extend(sections) as unknown as z.ZodType<RoomcastConfig>;
 }

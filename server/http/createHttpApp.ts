@@ -14,6 +14,7 @@ import { tokenApiRoutes } from './routes/tokenApiRoutes.ts';
 import { overlayApiRoutes } from './routes/overlayApiRoutes.ts';
 import { actionApiRoutes } from './routes/actionApiRoutes.ts';
 import { webRoutes } from './routes/webRoutes.ts';
+import { mediapipeHandsAssets } from '../gestures/mediapipeHandsAssets.ts';
 
 /** Extra /api routers contributed by features (lights, gestures...), mounted behind the same auth. */
 export type ApiRouterFactory = (services: AppServices) => Router;
@@ -66,6 +67,8 @@ export function createHttpApp(services: AppServices, extraApi: readonly ApiRoute
 
   const web = webRoutes();
   app.use(web.assets);
+  // MediaPipe Hands for capture pages that find hands in the browser (served from node_modules, no CDN).
+  app.use(mediapipeHandsAssets());
   app.use(web.router.routes());
   return app;
 }

@@ -13,6 +13,7 @@ export const RUNTIME_APT_PACKAGES = [
   'gstreamer1.0-plugins-ugly',
   'gstreamer1.0-libav',
   'gstreamer1.0-pulseaudio',
+  'gstreamer1.0-plugins-base-apps', // gst-discoverer-1.0: which streams a media file has (roomcast ingest file)
 ];
 
 /** Extra for `npm test`: a browser and every real peer the integration tests talk to. */
@@ -22,6 +23,7 @@ export const TEST_APT_PACKAGES = [
   'xvfb', // OBS Studio needs a display
   'obs-studio',
   'ola', // DMX: Art-Net and sACN read back
+  'socat', // DMX: a pseudo-terminal pair stands in for the Enttec USB DMX Pro's serial port
   'inspircd', // IRC server behind the Twitch-dialect shim for tmi.js
   'icecast2',
   'pulseaudio',

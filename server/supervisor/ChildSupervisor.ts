@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 
 export interface ChildSupervisorOptions {
@@ -18,8 +19,15 @@ export interface ChildSupervisorOptions {
   stableAfterMs?: number;
   /** Grace period after SIGTERM before SIGKILL. */
   stopTimeoutMs?: number;
-  /** Called with each line the child prints (stdout and stderr). */
+  /** Called with each line the child prints (stdout and stderr; stdout only without onStdoutData). */
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** `pipe`: the owner writes to the running child's stdin (`supervisor.stdin`), e.g. PCM into an encoder. */
+  stdin?: 'ignore' | 'pipe';
+  /**
+   * Binary stdout (raw media): every chunk as it arrives, with the pid of the child that wrote it, so a
+   * reader can reset its framing when a restarted child starts writing. Stdout is then not split into lines.
+   */
+  onStdoutData?: (chunk: Buffer, pid: number) => void;
 }
 
 export interface ChildSupervisorEvents {
@@ -42,8 +50,8 @@ const SETPRIV = '/usr/bin/setpriv';
  */
 export class ChildSupervisor extends EventEmitter<ChildSupervisorEvents> {
   readonly name: string;
-  private readonly options: Required<Omit<ChildSupervisorOptions, 'env' | 'cwd' | 'onOutput'>> &
-    Pick<ChildSupervisorOptions, 'env' | 'cwd' | 'onOutput'>;
+  private readonly options: Required<Omit<ChildSupervisorOptions, 'env' | 'cwd' | 'onOutput' | 'stdin' | 'onStdoutData'>> &
+    Pick<ChildSupervisorOptions, 'env' | 'cwd' | 'onOutput' | 'stdin' | 'onStdoutData'>;
   private child: ChildProcess | undefined;
   private stopping = false;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -71,8 +79,16 @@ export class ChildSupervisor extends EventEmitter<ChildSupervisorEvents> {
     return this.pid !== undefined;
   }
 
+  /** The running child's stdin (with `stdin: 'pipe'`); undefined while no child runs. */
+  get stdin(): Writable | undefined {
+    return this.running ? (this.child?.stdin ?? undefined) : undefined;
+  }
+
   start(): void {
     this.stopping = false;
+    // A restart scheduled before a stop() must not spawn a second child next to this one.
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     if (!this.child) this.spawnChild();
   }
 
@@ -81,13 +97,17 @@ export class ChildSupervisor extends EventEmitter<ChildSupervisorEvents> {
     const usePdeathsig = existsSync(SETPRIV);
     const file = usePdeathsig ? SETPRIV : command;
     const argv = usePdeathsig ? ['--pdeathsig', 'SIGKILL', '--', command, ...args] : [...args];
-    const child = spawn(file, argv, { env: env ?? process.env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, { env: env ?? process.env, cwd, stdio: [this.options.stdin ?? 'ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.startedAt = Date.now();
     let resolveExit!: () => void;
     this.exitPromise = new Promise((resolve) => (resolveExit = resolve));
 
-    for (const stream of ['stdout', 'stderr'] as const) {
+    // A child that dies while we write to it must not become an uncaught EPIPE in the server.
+    child.stdin?.on('error', () => undefined);
+    const onStdoutData = this.options.onStdoutData;
+    if (onStdoutData) child.stdout?.on('data', (chunk: Buffer) => onStdoutData(chunk, child.pid!));
+    for (const stream of onStdoutData ? (['stderr'] as const) : (['stdout', 'stderr'] as const)) {
       let pending = '';
       child[stream]?.setEncoding('utf8');
       child[stream]?.on('data', (chunk: string) => {
@@ -126,7 +146,7 @@ export class ChildSupervisor extends EventEmitter<ChildSupervisorEvents> {
     this.emit('restarting', { attempt: this.consecutiveCrashes, delayMs });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      if (!this.stopping) this.spawnChild();
+      if (!this.stopping && !this.child) this.spawnChild();
     }, delayMs);
   }
 

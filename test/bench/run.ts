@@ -2,10 +2,24 @@
 // machine line printed here.
 import os from 'node:os';
 import { benchEventBus } from './eventBus.bench.ts';
+import { benchDmx } from './dmx.bench.ts';
+import { benchHue } from './hue.bench.ts';
+import { benchIngestMediasoup } from './ingestMediasoup.bench.ts';
+import { benchMediaBridge } from './mediaBridge.bench.ts';
+import { benchGesture } from './gesture.bench.ts';
+import { benchPipelines } from './pipelines.bench.ts';
+import { benchLights } from './lights.bench.ts';
 import type { BenchRow } from './BenchRow.ts';
 
 const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   'event-bus': benchEventBus,
+  dmx: benchDmx,
+  hue: benchHue,
+  'ingest-mediasoup': benchIngestMediasoup,
+  'media-bridge': benchMediaBridge,
+  gesture: benchGesture,
+  pipelines: benchPipelines,
+  lights: benchLights,
 };
 
 const only = process.argv.slice(2);

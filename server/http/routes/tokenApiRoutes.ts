@@ -14,7 +14,8 @@ const CreateTokenSchema = z.strictObject({
 /** Token management (admin only). The plain token appears once, in the creation response. */
 export function tokenApiRoutes(services: Pick<AppServices, 'tokens' | 'bus' | 'pubsub' | 'logger'>): Router {
   const router = new Router();
-  router.use(requireRole('admin'));
+  // Scoped to /tokens: a bare router.use() would also run for every /api router mounted after this one.
+  router.use('/tokens', requireRole('admin'));
   router.get('/tokens', async (ctx) => {
     ctx.body = { tokens: await services.tokens.list() };
   });

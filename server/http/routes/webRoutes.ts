@@ -8,6 +8,8 @@ import { discoverWebPages } from '../webPages.ts';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
+  // WebAssembly compiled from same-origin files only (MediaPipe Hands on capture pages); never JS eval.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "connect-src 'self' ws: wss:",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
