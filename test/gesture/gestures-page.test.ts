@@ -56,7 +56,8 @@ describe('the Gestures page', () => {
     // The first detection waits for the worker's models and the decoder: generous on a busy machine.
     await page.locator('[data-testid=gesture-current-label][data-label=thumbs_up]').waitFor({ timeout: 60_000 });
     expect(await page.locator('[data-testid=gesture-source]').inputValue()).toBe(`file:${video}`);
-    expect(await page.locator('[data-testid=gesture-readout]').textContent()).toMatch(/thumbs_up\s*\d+% · (Left|Right) hand/);
+    // The video alternates hand and empty wall: wait for a readout taken while the hand is in view.
+    await page.locator('[data-testid=gesture-readout]', { hasText: /thumbs_up\s*\d+% · (Left|Right) hand/ }).waitFor({ timeout: 20_000 });
     await page.locator('[data-testid=gesture-event]').first().waitFor({ timeout: 20_000 });
     expect(await page.locator('[data-testid=gesture-event]').first().textContent()).toMatch(/thumbs_up/);
     await page.locator('[data-testid=gesture-active]').first().waitFor({ timeout: 10_000 });
