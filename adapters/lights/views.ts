@@ -1,9 +1,8 @@
 import { ATTRIBUTES } from './attributes.ts';
 import type { LightsEngine, LightsOutputs } from './engine/LightsEngine.ts';
-import type { FiringInfo } from './engine/Firing.ts';
 import type { PatchedFixture } from './engine/PatchedFixture.ts';
 import type { LightsPatch } from './patch/LightsPatch.ts';
-import type { LightsFiringView, LightsFixtureLevels, LightsFixtureView, LightsSnapshot } from '../../server/protocol/lightsEvents.ts';
+import type { LightsFixtureLevels, LightsFixtureView, LightsSnapshot } from '../../server/protocol/lightsEvents.ts';
 
 /** What the UI and `GET /api/lights` show; built from the engine, the patch and the outputs. */
 export interface LightsViewSource {
@@ -32,10 +31,6 @@ export function levelsView(fixture: PatchedFixture): LightsFixtureLevels {
   return { levels: Array.from(fixture.output, (v) => Math.round(v * 255)), limited: fixture.limited };
 }
 
-export function firingView(info: FiringInfo): LightsFiringView {
-  return { ...info };
-}
-
 export function lightsSnapshot({ engine, patch, outputs }: LightsViewSource): LightsSnapshot {
   const out = outputs();
   const levels: Record<string, LightsFixtureLevels> = {};
@@ -44,7 +39,7 @@ export function lightsSnapshot({ engine, patch, outputs }: LightsViewSource): Li
   return {
     fixtures: engine.fixtures.map(fixtureView),
     levels,
-    firings: engine.firings().map(firingView),
+    firings: engine.firings(),
     effects: engine.effects.list(),
     groups: engine.groups,
     scenes: engine.scenes,

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { ChildSupervisor } from '../supervisor/ChildSupervisor.ts';
+import { processAlive } from '../supervisor/processAlive.ts';
 
 export interface EmbeddedRedisOptions {
   /** Roomcast's data directory; Redis keeps its AOF in `<dataDir>/redis`. */
@@ -37,15 +38,6 @@ export function pingUnixSocket(socketPath: string, timeoutMs = 500): Promise<boo
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -144,7 +136,7 @@ export class EmbeddedRedis extends EventEmitter<EmbeddedRedisEvents> {
   private async stopOrphan(): Promise<void> {
     if (!existsSync(this.pidFile)) return;
     const pid = Number(readFileSync(this.pidFile, 'utf8').trim());
-    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) {
+    if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) {
       rmSync(this.pidFile, { force: true });
       return;
     }
@@ -157,8 +149,8 @@ export class EmbeddedRedis extends EventEmitter<EmbeddedRedisEvents> {
     if (!cmdline.includes('redis-server') || !cmdline.includes(this.socketPath)) return;
     this.logger.warn({ pid }, 'stopping a redis-server left over from an earlier run');
     process.kill(pid, 'SIGTERM');
-    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   }
 
   /** Stop redis-server; SIGTERM makes it fsync the AOF before exiting. */

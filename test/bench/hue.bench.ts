@@ -9,11 +9,11 @@ import { createLogger } from '../../server/log/logger.ts';
 import { HueBridgeEmulator, type HueBridgeEmulatorOptions } from '../peers/hue/HueBridgeEmulator.ts';
 import { maxInAnyWindow } from '../peers/hue/slidingWindow.ts';
 import { fmt, percentile, type BenchRow } from './BenchRow.ts';
+import { sleep } from '../helpers/wait.ts';
 
 const SUITE = 'hue (emulated bridge)';
 const USERNAME = 'bench-username-000000000000000000000000000';
 const epochNow = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Rig {
   emulator: HueBridgeEmulator;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { RtpTap } from '../../server/media/MediaContracts.ts';
 import { roomWorker, startIngestServer, type IngestServer } from '../ingest/helpers/ingestHarness.ts';
 import { fmt, percentile, type BenchRow } from './BenchRow.ts';
+import { sleep } from '../helpers/wait.ts';
 
 /**
  * The mediasoup hop the media bridge depends on: plain RTP into a room (comedia input) -> a tap (PlainTransport
@@ -55,7 +56,6 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime (field 14, 15)
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchIngestMediasoup(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];

@@ -90,12 +90,24 @@ export async function startPulseAudio(options: { sink?: string } = {}): Promise<
     const before = await sourceOutputs();
     const parec = spawnDying('parec', ['--server', server, '-d', `${sink}.monitor`, '--format=float32le', '--rate=48000', '--channels=1', '--raw', '--latency-msec=20'], env);
     const chunks: Buffer[] = [];
-    parec.stdout!.on('data', (d: Buffer) => chunks.push(d));
-    // parec takes a while to connect on a busy machine; what plays before that would be missed.
-    await waitFor('parec recording the monitor', async () => (await sourceOutputs()) > before, 10_000, 20);
+    let bytes = 0;
+    parec.stdout!.on('data', (d: Buffer) => {
+      chunks.push(d);
+      bytes += d.length;
+    });
+    const ended = new Promise<void>((resolve) => parec.stdout!.once('close', () => resolve()));
+    // parec takes a while to connect on a busy machine, and its stream exists a little before samples
+    // flow; what plays before the first samples arrive would be missed.
+    await waitFor('parec recording the monitor', async () => bytes > 0 && (await sourceOutputs()) > before, 10_000, 20);
+    const started = performance.now();
     return {
       async stop() {
+        // The monitor runs on the wall clock: on a loaded machine parec may lag behind it and the server
+        // holds the rest. Let it catch up before stopping it, or the end of the recording is lost.
+        const wanted = ((performance.now() - started) / 1000 - 0.1) * 48_000 * 4;
+        await waitFor('parec caught up with the wall clock', () => bytes >= wanted, 5_000, 20).catch(() => undefined);
         await stopChild(parec);
+        await ended; // everything parec wrote before it exited is read
         const all = Buffer.concat(chunks);
         const copy = new Float32Array(Math.floor(all.length / 4));
         new Uint8Array(copy.buffer).set(all.subarray(0, copy.length * 4));

@@ -1,24 +1,9 @@
+import type { LightsFiringView } from '../../../server/protocol/lightsEvents.ts';
 import type { EffectFixture, EffectRenderer, EffectTime } from '../effects/Effect.ts';
 import type { AttributeLevels } from '../attributes.ts';
 
-/** What the API, the UI and logs see of a running effect. */
-export interface FiringInfo {
-  id: string;
-  effect: string;
-  params: unknown;
-  priority: number;
-  /** Firing again on the same layer replaces (releases) the previous firing there. */
-  layer: string | null;
-  fixtures: string[];
-  /** Epoch ms. */
-  startedAt: number;
-  durationMs: number | null;
-  fadeInMs: number;
-  fadeOutMs: number;
-  state: 'running' | 'releasing';
-  source: string;
-  description: string;
-}
+/** What the API, the UI and logs see of a running effect: exactly the view the `/lights` socket sends. */
+export type FiringInfo = LightsFiringView;
 
 export interface FiringOptions {
   id: string;

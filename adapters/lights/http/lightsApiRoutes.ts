@@ -7,7 +7,7 @@ import type { ProfileLibrary } from '../../../hardware/profiles/ProfileLibrary.t
 import { StopRequestSchema } from '../engine/LightsEngine.ts';
 import { FireCommandSchema, runFire } from '../FireCommand.ts';
 import { ATTRIBUTES } from '../attributes.ts';
-import { firingView, lightsSnapshot, type LightsViewSource } from '../views.ts';
+import { lightsSnapshot, type LightsViewSource } from '../views.ts';
 
 const PreviewSchema = z.strictObject({
   fps: z.number().int().min(1).max(44).default(25),
@@ -46,7 +46,7 @@ export function lightsApiRoutes(services: Pick<AppServices, 'overlay'>, source: 
     ctx.body = { attributes: ATTRIBUTES, ...engine.state(ctx.params['fixture']!) };
   });
   router.get('/firings', (ctx) => {
-    ctx.body = { firings: engine.firings().map(firingView) };
+    ctx.body = { firings: engine.firings() };
   });
 
   router.post('/fire', requireRole('operator'), (ctx) => {
@@ -54,7 +54,7 @@ export function lightsApiRoutes(services: Pick<AppServices, 'overlay'>, source: 
     const { data, ...rest } = command;
     const firing = runFire(engine, services.overlay, rest, { ...trigger(ctx, data), room: rest.room ?? '' });
     ctx.status = 202;
-    ctx.body = { firing: firingView(firing) };
+    ctx.body = { firing };
   });
   router.post('/preview', requireRole('operator'), (ctx) => {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
@@ -66,10 +66,10 @@ export function lightsApiRoutes(services: Pick<AppServices, 'overlay'>, source: 
   });
   router.post('/stop', requireRole('operator'), (ctx) => {
     const request = parseOrThrow(StopRequestSchema, ctx.request.body, 'stop request body');
-    ctx.body = { stopped: engine.stop(request).map(firingView) };
+    ctx.body = { stopped: engine.stop(request) };
   });
   router.delete('/firings/:id', requireRole('operator'), (ctx) => {
-    ctx.body = { stopped: engine.stop({ firing: ctx.params['id']! }).map(firingView) };
+    ctx.body = { stopped: engine.stop({ firing: ctx.params['id']! }) };
   });
 
   router.get('/patch', (ctx) => {

@@ -7,6 +7,7 @@ import {
   LIGHTS_NAMESPACE,
   type LightsAck,
   type LightsClientToServerEvents,
+  type LightsFiringView,
   type LightsFixtureLevels,
   type LightsServerToClientEvents,
 } from '../../../server/protocol/lightsEvents.ts';
@@ -14,7 +15,7 @@ import { socketAuth } from '../../../server/sockets/socketAuth.ts';
 import { ValidationError, formatZodError } from '../../../server/validation/formatIssues.ts';
 import { StopRequestSchema } from '../engine/LightsEngine.ts';
 import { FireCommandSchema, runFire } from '../FireCommand.ts';
-import { firingView, levelsView, lightsSnapshot, type LightsViewSource } from '../views.ts';
+import { levelsView, lightsSnapshot, type LightsViewSource } from '../views.ts';
 
 type LightsNamespace = Namespace<LightsClientToServerEvents, LightsServerToClientEvents, Record<string, never>, AuthenticatedSocketData>;
 
@@ -64,7 +65,7 @@ export function registerLightsNamespace(io: Server, services: AppServices, sourc
       try {
         const { data, ...rest } = parsed.data;
         const firing = runFire(engine, services.overlay, rest, { source: 'socket', room: rest.room ?? '', description: `fired by token ${socket.data.tokenId}`, ...(data ? { data } : {}) });
-        ack({ ok: true, result: firingView(firing) });
+        ack({ ok: true, result: firing });
       } catch (err) {
         if (!(err instanceof RequestError) && !(err instanceof ValidationError)) services.logger.error({ err }, 'lights:fire failed');
         ack(failure(err));
@@ -82,7 +83,7 @@ export function registerLightsNamespace(io: Server, services: AppServices, sourc
         return;
       }
       try {
-        const result: LightsAck<ReturnType<typeof firingView>[]> = { ok: true, result: engine.stop(parsed.data).map(firingView) };
+        const result: LightsAck<LightsFiringView[]> = { ok: true, result: engine.stop(parsed.data) };
         ack(result);
       } catch (err) {
         ack(failure(err));
@@ -106,7 +107,7 @@ export function registerLightsNamespace(io: Server, services: AppServices, sourc
     if (any) nsp.local.emit('lights:frame', { at: Date.now(), levels: changed });
   }, periodMs);
 
-  const onFirings = () => nsp.local.emit('lights:firings', engine.firings().map(firingView));
+  const onFirings = () => nsp.local.emit('lights:firings', engine.firings());
   const onPatch = () => nsp.local.emit('lights:snapshot', snapshot());
   engine.on('firings', onFirings);
   patch.on('change', onPatch);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
+import { processAlive } from '../../supervisor/processAlive.ts';
 
 export interface MediaWorkerSlotOptions {
   index: number;
@@ -155,11 +156,3 @@ export class MediaWorkerSlot extends EventEmitter<MediaWorkerSlotEvents> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
