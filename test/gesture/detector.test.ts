@@ -28,6 +28,38 @@ describe('hand detector (Human, tfjs WASM, in a worker_thread)', () => {
     expect(modes).toEqual(['searching:0', 'searching:1', 'tracking:1', 'tracking:1', 'tracking:0', 'searching:0']);
   });
 
+  it('re-checks where a lost hand was (landmark model only) for lostHandRecheck frames, then searches', { timeout: 60_000 }, async () => {
+    const rechecking = await HandDetector.start({ lostHandRecheck: { frames: 2, ms: 0 } });
+    try {
+      const modes: string[] = [];
+      for (const rgb of [hand, hand, wall, wall, wall, wall]) {
+        const detection = await rechecking.detect(frame(rgb));
+        modes.push(`${detection.mode}:${detection.hands.length}`);
+      }
+      // The loss frame, then two re-checks of the hand's place, then the detector again.
+      expect(modes).toEqual(['searching:1', 'tracking:1', 'tracking:0', 'tracking:0', 'tracking:0', 'searching:0']);
+    } finally {
+      await rechecking.close();
+    }
+  });
+
+  it('keeps tracking a hand that flickers out for a frame, without a search; the window can be in capture time', { timeout: 60_000 }, async () => {
+    const rechecking = await HandDetector.start({ lostHandRecheck: { frames: 0, ms: 150 } });
+    try {
+      const seen: string[] = [];
+      const frames: Array<[Buffer, number]> = [[hand, 0], [hand, 66], [wall, 133], [hand, 200], [hand, 266], [wall, 333], [wall, 400], [wall, 466], [wall, 533]];
+      for (const [rgb, captureTs] of frames) {
+        const detection = await rechecking.detect({ ...frame(rgb), captureTs });
+        seen.push(`${detection.mode}:${detection.hands.length}`);
+      }
+      // Back at 200 ms in the same place: found by the landmark model alone. Lost at 333 ms: re-checked
+      // while under 150 ms since (400, 466), searched at 533.
+      expect(seen).toEqual(['searching:1', 'tracking:1', 'tracking:0', 'tracking:1', 'tracking:1', 'tracking:0', 'tracking:0', 'tracking:0', 'searching:0']);
+    } finally {
+      await rechecking.close();
+    }
+  });
+
   it('reports MediaPipe-style landmarks, handedness and presence score', { timeout: 30_000 }, async () => {
     const { hands, inferenceMs } = await detector.detect(frame(hand), 'still');
     expect(hands).toHaveLength(1);

@@ -76,6 +76,12 @@ describe('a pipeline fed a video through the file source', () => {
       // The detector searched on the wall and tracked on the held hand.
       expect(observations.some((o) => o.mode === 'searching' && o.hands.length === 0)).toBe(true);
       expect(observations.some((o) => o.mode === 'tracking' && o.hands[0]?.pose === 'thumbs_up')).toBe(true);
+      // Each gesture_end is decided on a frame where the lost hand's place was only re-checked (landmark
+      // model), never behind a whole-frame search: the end is as prompt as the start.
+      for (const end of reported.filter((e) => e.phase === 'end')) {
+        const deciding = observations.find((o) => o.captureTs === end.decidedAt);
+        expect(deciding, `${end.label} end`).toMatchObject({ mode: 'tracking', hands: [] });
+      }
       expect(pipeline.currentProblems()).toEqual([]);
     } finally {
       gestureMonitor.off('event', onEvent);

@@ -27,12 +27,17 @@ const videoFrames = (key: string) => (journal.get(key)?.frames ?? []) as VideoFr
 
 describe('the file source', () => {
   it('decodes a video file to RGB frames of the configured size, once, then finishes', async () => {
+    // Decoding as fast as it can, several frames can arrive at once: a queue with room for all of them
+    // keeps every frame (the default keep-latest queue would rightly drop all but the newest).
+    const everyFrame = { video: { mode: 'backpressure', capacity: 64 } };
     harness = startPipelines(
-      [{ id: 'once', source: { type: 'file', path: 'red.webm', width: 32, height: 24 }, stages: [{ id: 'rec', type: 'faulty.record', options: { key: 'once' } }] }],
+      [{ id: 'once', source: { type: 'file', path: 'red.webm', width: 32, height: 24 }, stages: [{ id: 'rec', type: 'faulty.record', options: { key: 'once' }, queue: everyFrame }] }],
       dir,
     );
     const pipeline = harness.pipelines[0]!;
     await waitFor('the file to finish', () => pipeline.sourceFinished, 15_000);
+    // The last frame may still be on its way through the stage's queue.
+    await waitFor('30 frames recorded', () => videoFrames('once').length >= 30, 2_000).catch(() => undefined);
     const frames = videoFrames('once');
     expect(frames).toHaveLength(30);
     expect(frames.map((f) => f.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i));

@@ -6,7 +6,7 @@ import type { Detection, HandDetectorReply, HandDetectorSettings } from './handD
 
 export type { Detection, HandDetectorSettings } from './handDetectorMessages.ts';
 
-export const DEFAULT_DETECTOR_SETTINGS: Readonly<HandDetectorSettings> = { maxHands: 1, minConfidence: 0.6, searchScales: [1] };
+export const DEFAULT_DETECTOR_SETTINGS: Readonly<HandDetectorSettings> = { maxHands: 1, minConfidence: 0.6, searchScales: [1], lostHandRecheck: { frames: 0, ms: 0 } };
 
 export interface HandDetectorEvents {
   /** The worker died (crash, out of memory); pending and later calls reject. */
@@ -18,6 +18,8 @@ export interface HandImage {
   height: number;
   /** Packed RGB, width * height * 3 bytes. It is copied before it crosses to the worker. */
   rgb: Uint8Array;
+  /** Video: capture time in ms (see HandDetectorSettings.lostHandRecheck). */
+  captureTs?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -103,7 +105,7 @@ export class HandDetector extends EventEmitter<HandDetectorEvents> {
     const rgb = new Uint8Array(image.rgb);
     return new Promise<Detection>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: 'detect', id, width: image.width, height: image.height, rgb, kind }, [rgb.buffer]);
+      this.worker.postMessage({ type: 'detect', id, width: image.width, height: image.height, rgb, kind, captureTs: image.captureTs }, [rgb.buffer]);
     });
   }
 

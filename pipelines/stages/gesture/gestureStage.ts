@@ -82,12 +82,20 @@ export const gestureStage = defineStage({
   optionsSchema: GestureStageOptionsSchema,
   inputs: ['video', 'event'],
   outputs: ['event'],
-  // Searching for a hand takes ~150-250 ms on one core; tracking ~30-40 ms.
+  // Searching for a hand takes ~150-250 ms on one core; tracking (and re-checking a lost hand) ~30-40 ms.
   deadlineMs: 400,
   async create(options, ctx) {
     const detector =
       options.mode === 'server'
-        ? await HandDetector.start({ maxHands: options.maxHands, minConfidence: options.minHandConfidence, searchScales: options.searchScales })
+        ? await HandDetector.start({
+            maxHands: options.maxHands,
+            minConfidence: options.minHandConfidence,
+            searchScales: options.searchScales,
+            // A lost hand is looked for where it was until its gesture can have ended (the release
+            // hysteresis, plus one frame at >= 10 fps): that end is then decided on a ~30 ms frame, not
+            // behind a 150-250 ms search, and a hand that only flickers out is kept without one.
+            lostHandRecheck: { frames: options.releaseFrames, ms: options.releaseMs + 100 },
+          })
         : undefined;
     detector?.on('exit', (err) => ctx.logger.error({ err: err.message }, 'gesture worker died; the stage restarts'));
     const recognizers = new Map<string, GestureRecognizer>();
@@ -164,7 +172,7 @@ export const gestureStage = defineStage({
         if (gestureMonitor.wantsFrames(frame.sourceId)) gestureMonitor.emit('frame', frame, lastObservation.get(browserSource ?? frame.sourceId));
         return;
       }
-      const detection = await detector.detect({ width: frame.width, height: frame.height, rgb: frame.data }, 'video');
+      const detection = await detector.detect({ width: frame.width, height: frame.height, rgb: frame.data, captureTs: frame.captureTs }, 'video');
       const observation = await recognize(frame.sourceId, { captureTs: frame.captureTs, width: frame.width, height: frame.height, mode: detection.mode, inferenceMs: detection.inferenceMs, hands: detection.hands }, emit);
       // The picture with exactly what was seen in it, for the Gestures page.
       if (gestureMonitor.wantsFrames(frame.sourceId)) gestureMonitor.emit('frame', frame, observation);

@@ -14,6 +14,14 @@ export interface HandDetectorSettings {
    * frame; stills try each until a hand is found.
    */
   searchScales: number[];
+  /**
+   * Video: when a tracked hand is lost, look again only where it was (landmark model, ~30 ms) for this
+   * many frames or this long (capture time), whichever lasts longer, before searching the whole frame
+   * (detector, ~150-250 ms). A hand that flickers out is kept without a search, and a consumer that
+   * waits a while before believing the hand gone (gesture release) decides on a cheap frame.
+   * 0 and 0: search from the very next frame.
+   */
+  lostHandRecheck: { frames: number; ms: number };
 }
 
 export interface DetectRequest {
@@ -25,6 +33,8 @@ export interface DetectRequest {
   rgb: Uint8Array;
   /** `video`: frames of one stream, so a found hand is tracked (landmarks only) in the next frames. `still`: unrelated images, always searched. */
   kind: 'video' | 'still';
+  /** Video: the frame's capture time (ms), for lostHandRecheck.ms; without it, the worker's clock. */
+  captureTs?: number | undefined;
 }
 
 export interface InitRequest {
@@ -40,7 +50,10 @@ export type HandDetectorRequest = InitRequest | DetectRequest;
 
 export interface Detection {
   hands: ObservedHand[];
-  /** Whether this frame ran the hand detector (searching) or only the landmark model on tracked hands. */
+  /**
+   * Whether this frame ran the hand detector (searching) or only the landmark model where hands were
+   * (tracking; also while re-checking the place of a hand just lost).
+   */
   mode: 'searching' | 'tracking';
   /** The scale the hands were searched/tracked at (see searchScales). */
   scale: number;

@@ -1,11 +1,13 @@
 /**
  * Runs @vladmandic/human (tfjs WASM backend) in a worker_thread, so inference never blocks the server's
- * event loop. One worker per detector: Human keeps its tracking state (the last hand boxes) in module
- * globals, so two streams must never share one.
+ * event loop. One worker per detector: it tracks hands from frame to frame, so two streams must never
+ * share one.
  *
- * Hand tracking: after a frame where every wanted hand was found, Human re-runs only the landmark model
- * on boxes derived from the last landmarks (~30 ms) instead of the detector (~150 ms); it goes back to
- * the detector as soon as a hand's landmark score drops below minConfidence.
+ * Hand tracking (video): after a frame where every wanted hand was found, only the landmark model runs,
+ * on a box derived from each hand's last landmarks (~30 ms), instead of the detector (~150-250 ms). This
+ * is Human's own tracking (handtrack.ts: square around the landmarks, 1.6x), done here rather than left
+ * to Human's hidden cache so that a lost hand's place can be looked at again (lostHandRecheck) before
+ * the detector searches the whole frame.
  */
 import { parentPort } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -20,6 +22,8 @@ interface Tensor {
   dataSync(): ArrayLike<number>;
 }
 interface Tf {
+  image: { cropAndResize(image: Tensor, boxes: number[][], boxInd: number[], cropSize: [number, number], method: 'bilinear'): Tensor };
+  div(a: Tensor, b: number): Tensor;
   tensor(values: Int32Array | Uint8Array | Float32Array, shape: number[], dtype: 'int32' | 'float32'): Tensor;
   pad(x: Tensor, paddings: Array<[number, number]>, constantValue?: number): Tensor;
   dispose(t: Tensor | Tensor[]): void;
@@ -52,7 +56,7 @@ const LANDMARK_Z_SCALE = 0.4;
 const CROP_EXPAND = 1.6;
 /** Grey that the detector does not mistake for anything when a frame is padded to search smaller. */
 const PAD_VALUE = 114;
-/** Frame differences never make Human re-detect: tracking ends only when the hand is lost. */
+/** Frame differences never make Human re-detect: it runs the landmark model on the boxes it found last. */
 const ALWAYS_SKIP = 1e9;
 /** Any frame difference at all makes Human re-detect (and, unlike 0, it still keeps the found boxes). */
 const FORCE_DETECT = 1e-12;
@@ -61,8 +65,21 @@ let human: Human | undefined;
 let settings: HandDetectorSettings;
 /** Handedness of each landmark-model run of the current frame, in run order. */
 let handednessRuns: number[] = [];
-/** Video state: the scale hands are tracked at, and which search scale is next. */
-let trackedScale: number | undefined;
+/** The landmark model (Human's handskeleton), run directly while tracking. */
+let landmarkModel: GraphModel | undefined;
+
+/** Where to look for a hand in the next frame: [x, y, width, height] as fractions of the prepared tensor. */
+type Box = [number, number, number, number];
+
+/** Video state: the hands being tracked, at which scale, and since when the last one is missing. */
+interface Tracking {
+  scale: number;
+  boxes: Box[];
+  /** Set while re-checking where a lost hand was: its loss frame's time and frames re-checked since. */
+  lost: { at: number; frames: number } | undefined;
+}
+let tracking: Tracking | undefined;
+/** Which search scale the next searching frame uses. */
 let nextSearch = 0;
 
 function reply(message: HandDetectorReply): void {
@@ -139,6 +156,7 @@ async function init(request: InitRequest): Promise<void> {
   const skeleton = human.models.models['handskeleton'];
   if (!skeleton) throw new Error('Human loaded no hand landmark model');
   captureHandedness(skeleton, human.tf);
+  landmarkModel = skeleton;
   await warmUp(human, skeleton);
   reply({ type: 'ready', backend: human.tf.getBackend(), loadMs: Math.round(performance.now() - started) });
 }
@@ -187,35 +205,120 @@ function frameTensor(h: Human, request: DetectRequest, scale: number): PreparedF
   return { tensor: padded, padX, padY, width, height };
 }
 
-async function runHuman(h: Human, frame: PreparedFrame, cacheSensitivity: number): Promise<ObservedHand[]> {
+interface FoundHand {
+  hand: ObservedHand;
+  /** Where to look for it in the next frame; undefined when it is too small to track. */
+  next: Box | undefined;
+}
+
+async function runHuman(h: Human, frame: PreparedFrame, cacheSensitivity: number): Promise<FoundHand[]> {
   handednessRuns = [];
   const result = await h.detect(frame.tensor, { cacheSensitivity });
   if (result.error) throw new Error(`hand detection failed: ${result.error}`);
   const runs = handednessRuns;
-  const hands: ObservedHand[] = [];
+  const hands: FoundHand[] = [];
   result.hand.forEach((hand, index) => {
     if (hand.keypoints.length !== 21 || hand.fingerScore < settings.minConfidence) return;
     const leftScore = runs.length === result.hand.length ? runs[index]! : 0.5;
-    hands.push(toObservedHand(hand, leftScore, frame));
+    hands.push({ hand: toObservedHand(hand, leftScore, frame), next: nextBox(hand.keypoints, frame) });
   });
   return hands;
 }
 
 /**
- * Video: one Human run (it tracks by itself). Stills: the detector's box is not square, and the landmark
- * model reads a squashed crop; a second run on the same picture, now tracking from those landmarks
- * (Human then crops a square around them), gives clearly better landmarks on close-ups.
+ * Human's box for tracking a hand in the next frame (handtrack.ts): a square around its landmarks, 1.6x
+ * as big; none for a hand under 5% of the frame.
  */
-async function detectAt(h: Human, request: DetectRequest, scale: number, still: boolean): Promise<ObservedHand[]> {
+function nextBox(keypoints: HumanHand['keypoints'], frame: PreparedFrame): Box | undefined {
+  const xs = keypoints.map((k) => k[0]);
+  const ys = keypoints.map((k) => k[1]);
+  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const [cx, cy] = [(minX + maxX) / 2, (minY + maxY) / 2];
+  const half = Math.max(cx - minX, cy - minY, maxX - cx, maxY - cy);
+  const side = Math.trunc(2 * half);
+  const [w, h] = [frame.tensor.shape[2]!, frame.tensor.shape[1]!];
+  if (side / w <= 0.05 || side / h <= 0.05) return undefined;
+  const raw: Box = [Math.trunc(cx - half) / w, Math.trunc(cy - half) / h, side / w, side / h];
+  return [raw[0] - (raw[2] * CROP_EXPAND - raw[2]) / 2, raw[1] - (raw[3] * CROP_EXPAND - raw[3]) / 2, raw[2] * CROP_EXPAND, raw[3] * CROP_EXPAND];
+}
+
+/** The landmark model on one box (Human's handtrack.ts detectFingers): the hand, if it is still there. */
+function landmarksIn(h: Human, frame: PreparedFrame, box: Box): FoundHand | undefined {
+  const tf = h.tf;
+  const [x, y, w, bh] = box;
+  handednessRuns = [];
+  const crop = tf.image.cropAndResize(frame.tensor, [[y, x, y + bh, x + w]], [0], [LANDMARK_INPUT, LANDMARK_INPUT], 'bilinear');
+  const input = tf.div(crop, 255);
+  const [score, points] = landmarkModel!.execute(input, ['Identity_1', 'Identity']) as [Tensor, Tensor];
+  try {
+    // Human's presence score: a sigmoid, in whole percent.
+    const presence = (100 - Math.trunc(100 / (1 + Math.exp(score.dataSync()[0] ?? -10)))) / 100;
+    if (presence < settings.minConfidence) return undefined;
+    const flat = points.dataSync();
+    const [tw, th] = [frame.tensor.shape[2]!, frame.tensor.shape[1]!];
+    const keypoints: HumanHand['keypoints'] = [];
+    for (let i = 0; i < 21; i++) {
+      keypoints.push([((flat[3 * i]! / LANDMARK_INPUT) * w + x) * tw, ((flat[3 * i + 1]! / LANDMARK_INPUT) * bh + y) * th, flat[3 * i + 2] ?? 0]);
+    }
+    const hand: HumanHand = { score: presence, fingerScore: presence, keypoints };
+    return { hand: toObservedHand(hand, handednessRuns[0] ?? 0.5, frame), next: nextBox(keypoints, frame) };
+  } finally {
+    tf.dispose([crop, input, score, points]);
+  }
+}
+
+/**
+ * Stills: the detector's box is not square, and the landmark model reads a squashed crop; a second run
+ * on the same picture, now tracking from those landmarks (Human then crops a square around them), gives
+ * clearly better landmarks on close-ups.
+ */
+async function detectStill(h: Human, request: DetectRequest, scale: number): Promise<ObservedHand[]> {
   const frame = frameTensor(h, request, scale);
   try {
-    if (!still) return await runHuman(h, frame, ALWAYS_SKIP);
     // Any difference from the previous picture forces the detector; a positive sensitivity makes
     // Human keep the found boxes for the refining run.
     const found = await runHuman(h, frame, FORCE_DETECT);
-    if (!found.length) return found;
+    if (!found.length) return [];
     const refined = await runHuman(h, frame, ALWAYS_SKIP);
-    return refined.length === found.length ? refined : found;
+    return (refined.length === found.length ? refined : found).map((f) => f.hand);
+  } finally {
+    h.tf.dispose(frame.tensor);
+  }
+}
+
+/** Video: whether a lost hand's place is still worth re-checking in this frame (see lostHandRecheck). */
+function stillRechecking(lost: NonNullable<Tracking['lost']>, now: number): boolean {
+  const { frames, ms } = settings.lostHandRecheck;
+  return lost.frames + 1 <= frames || now - lost.at < ms;
+}
+
+/**
+ * Video: track where hands were (landmark model only) while every wanted hand keeps being found, or a
+ * lost one is being re-checked; otherwise search (detector) at the next search scale.
+ */
+async function detectVideo(h: Human, request: DetectRequest): Promise<Omit<Detection, 'inferenceMs' | 'tensors'>> {
+  const now = request.captureTs ?? performance.now();
+  const scales = settings.searchScales.length ? settings.searchScales : [1];
+  if (tracking?.lost && !stillRechecking(tracking.lost, now)) tracking = undefined;
+  const scale = tracking?.scale ?? scales[nextSearch++ % scales.length]!;
+  const frame = frameTensor(h, request, scale);
+  try {
+    if (!tracking) {
+      const found = await runHuman(h, frame, FORCE_DETECT);
+      const boxes = found.map((f) => f.next).filter((b): b is Box => b !== undefined);
+      if (found.length >= settings.maxHands && boxes.length === found.length) tracking = { scale, boxes, lost: undefined };
+      return { hands: found.map((f) => f.hand), mode: 'searching', scale };
+    }
+    const found = tracking.boxes.map((box) => landmarksIn(h, frame, box)).filter((f): f is FoundHand => f !== undefined);
+    const boxes = found.map((f) => f.next).filter((b): b is Box => b !== undefined);
+    if (found.length >= settings.maxHands && boxes.length === found.length) {
+      tracking = { scale, boxes, lost: undefined };
+    } else if (tracking.lost) {
+      tracking.lost.frames++; // keep looking where they were, from the boxes before the loss
+    } else {
+      tracking.lost = { at: now, frames: 0 }; // the next frames decide whether to look here again
+    }
+    return { hands: found.map((f) => f.hand), mode: 'tracking', scale };
   } finally {
     h.tf.dispose(frame.tensor);
   }
@@ -246,24 +349,18 @@ async function detect(request: DetectRequest): Promise<Detection> {
   const h = human;
   if (!h) throw new Error('detector not initialised');
   const started = performance.now();
-  const scales = settings.searchScales.length ? settings.searchScales : [1];
-  let hands: ObservedHand[] = [];
-  let mode: Detection['mode'] = 'searching';
-  let scale = scales[0]!;
+  let result: Omit<Detection, 'inferenceMs' | 'tensors'>;
   if (request.kind === 'still') {
-    for (const candidate of scales) {
-      scale = candidate;
-      hands = await detectAt(h, request, candidate, true);
-      if (hands.length) break;
+    const scales = settings.searchScales.length ? settings.searchScales : [1];
+    result = { hands: [], mode: 'searching', scale: scales[0]! };
+    for (const scale of scales) {
+      result = { hands: await detectStill(h, request, scale), mode: 'searching', scale };
+      if (result.hands.length) break;
     }
   } else {
-    mode = trackedScale !== undefined ? 'tracking' : 'searching';
-    scale = trackedScale ?? scales[nextSearch++ % scales.length]!;
-    hands = await detectAt(h, request, scale, false);
-    // Human tracks on the next frame only when every wanted hand was found; keep that frame's scale.
-    trackedScale = hands.length >= settings.maxHands ? scale : undefined;
+    result = await detectVideo(h, request);
   }
-  return { hands, mode, scale, inferenceMs: Math.round((performance.now() - started) * 10) / 10, tensors: h.tf.memory().numTensors };
+  return { ...result, inferenceMs: Math.round((performance.now() - started) * 10) / 10, tensors: h.tf.memory().numTensors };
 }
 
 const round = (n: number) => Math.round(n * 1e5) / 1e5;
