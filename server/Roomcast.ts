@@ -88,6 +88,10 @@ export class Roomcast {
         const level = e.state === 'ok' || stopping.value ? 'info' : e.state === 'degraded' ? 'warn' : 'error';
         logger[level]({ health: e.name, state: e.state, reason: e.reason }, `${e.name} is ${e.state}`);
       });
+      health.on('remove', (e) => {
+        metrics.healthState.remove({ name: e.name, kind: e.kind });
+        logger.debug({ health: e.name }, `${e.name} is no longer reported`);
+      });
       const redisHealth = health.register('redis', { kind: 'subsystem', critical: true });
       const busHealth = health.register('event-bus', { kind: 'subsystem', critical: true });
       const httpHealth = health.register('http', { kind: 'subsystem', critical: true });

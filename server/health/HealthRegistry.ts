@@ -3,6 +3,8 @@ import type { HealthEntry, HealthKind, HealthState } from '../protocol/health.ts
 
 export interface HealthRegistryEvents {
   change: [entry: HealthEntry];
+  /** An entry went away with what it reported on (a removed pipeline, a finished playback). */
+  remove: [entry: HealthEntry];
 }
 
 /** A handle one subsystem or adapter uses to report its own health. */
@@ -54,7 +56,10 @@ export class HealthRegistry extends EventEmitter<HealthRegistryEvents> {
   }
 
   unregister(name: string): void {
+    const entry = this.entries.get(name);
+    if (!entry) return;
     this.entries.delete(name);
+    this.emit('remove', entry);
   }
 
   list(): HealthEntry[] {

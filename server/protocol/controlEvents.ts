@@ -9,6 +9,8 @@ export interface ControlServerToClientEvents {
   'health:snapshot': (entries: HealthEntry[]) => void;
   /** One entry changed state. */
   'health:update': (entry: HealthEntry) => void;
+  /** An entry is gone (its pipeline, output or decoder was removed): drop it from the list. */
+  'health:remove': (name: string) => void;
 }
 
 export interface ControlClientToServerEvents {

@@ -65,6 +65,7 @@ export function createSocketServer(
     });
   });
   services.health.on('change', (entry) => control.local.emit('health:update', entry));
+  services.health.on('remove', (entry) => control.local.emit('health:remove', entry.name));
 
   const overlay = io.of(OVERLAY_NAMESPACE) as OverlayNamespace;
   overlay.use(socketAuth(services.auth, 'overlay', config.server.trustProxy));

@@ -133,6 +133,9 @@ describe('pipelines in a running server', () => {
     }
     const snapshots: PipelinesSnapshot[] = [];
     sockets[1]!.on('pipelines:snapshot', (s: PipelinesSnapshot) => snapshots.push(s));
+    const healthRemoved: string[] = [];
+    sockets[0]!.on('health:remove', (name: string) => healthRemoved.push(name));
+    expect(sample((await roomcast.api('/metrics')).body, 'roomcast_health_state', { name: 'pipeline:staller' })).toBeDefined();
     const throwerStarted = (await pipeline('thrower')).startedAt;
     const steadyStarted = (await pipeline('steady')).startedAt;
 
@@ -146,6 +149,10 @@ describe('pipelines in a running server', () => {
     expect((await pipeline('steady')).startedAt).toBeGreaterThan(steadyStarted!);
     expect((await roomcast.api('/api/pipelines/staller')).status).toBe(404);
     expect(await healthOf('pipeline:staller')).toBeUndefined();
+    // Dashboards drop the removed pipeline's entry live, and /metrics stops reporting it.
+    await waitFor('health:remove for the removed pipeline', () => healthRemoved.includes('pipeline:staller'), 5_000);
+    expect(healthRemoved).toEqual(['pipeline:staller']);
+    expect(sample((await roomcast.api('/metrics')).body, 'roomcast_health_state', { name: 'pipeline:staller' })).toBeUndefined();
     await waitFor('the new pipeline to run', async () => (await pipeline('newcomer')).recentEvents.some((e) => e.type === 'hello'), 5_000);
 
     // 2. An invalid edit: nothing changes, and the report says exactly why (file, line, path).

@@ -96,6 +96,9 @@ export function useControlConnection(token: string, onUnauthorized: (reason: str
     socket.on('health:update', (entry) =>
       setConnection((previous) => ({ ...previous, health: upsert(previous.health, entry), healthAt: Date.now() })),
     );
+    socket.on('health:remove', (name) =>
+      setConnection((previous) => ({ ...previous, health: previous.health && previous.health.filter((e) => e.name !== name), healthAt: Date.now() })),
+    );
 
     socket.on('disconnect', (reason) => {
       clearTimeout(snapshotTimer);
