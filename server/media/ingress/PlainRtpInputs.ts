@@ -6,6 +6,7 @@ import { ComediaProducer } from './ComediaProducer.ts';
 import type { IngestConfig, RtpInputConfig } from './ingestConfig.ts';
 import { DEFAULT_PAYLOAD_TYPES, stableSsrc } from './mediaCodecs.ts';
 import type { MediaIngressService } from './MediaIngressService.ts';
+import type { RtpInputStore, SavedRtpInput } from './RtpInputStore.ts';
 
 /** What a device needs to know to send to an input (and what the API answers). */
 export interface RtpInputDescription {
@@ -39,8 +40,10 @@ interface RtpInput {
 /**
  * Plain-RTP inputs for devices without a browser: each is a comedia PlainTransport + Producer on its
  * room's router, shown as a producer with origin `rtp`. Configured ones (`ingest.rtpInputs`) exist from
- * start; operators add more through the API (those live until deleted or the server stops).
- * `media:rtp-inputs` health turns degraded when an input that was receiving goes silent.
+ * start; operators add more through the API, kept (with the port and SSRC they were given) in the
+ * RtpInputStore until deleted, so a device sending to one keeps working across restarts.
+ * `media:rtp-inputs` health turns degraded when an input that was receiving goes silent, or a saved
+ * one could not be brought back.
  */
 export class PlainRtpInputs {
   private readonly inputs = new Map<string, RtpInput>();
@@ -48,13 +51,17 @@ export class PlainRtpInputs {
   private readonly config: IngestConfig;
   private readonly logger: Logger;
   private readonly health: HealthReporter;
+  private readonly store: RtpInputStore | undefined;
+  /** Saved inputs that could not be brought back, and a failed save: shown in health until fixed. */
+  private readonly storeProblems = new Map<string, string>();
   private watchTimer: NodeJS.Timeout | undefined;
 
-  constructor(options: { service: MediaIngressService; config: IngestConfig; logger: Logger; health: HealthReporter }) {
+  constructor(options: { service: MediaIngressService; config: IngestConfig; logger: Logger; health: HealthReporter; store?: RtpInputStore }) {
     this.service = options.service;
     this.config = options.config;
     this.logger = options.logger;
     this.health = options.health;
+    this.store = options.store;
   }
 
   async start(): Promise<void> {
@@ -65,9 +72,44 @@ export class PlainRtpInputs {
         throw new Error(`ingest.rtpInputs[${index}] (${input.room}/${input.label}): ${(err as Error).message}`, { cause: err });
       }
     }
+    await this.restore();
     this.watchTimer = setInterval(() => void this.watch(), Math.min(2_000, this.config.rtpInputSilenceMs / 2));
     this.watchTimer.unref();
-    this.health.ok();
+    if (this.storeProblems.size) this.health.degraded([...this.storeProblems.values()].join('; '));
+    else this.health.ok();
+  }
+
+  /** Bring back the inputs operators created before the restart; one that can't be is reported, not fatal. */
+  private async restore(): Promise<void> {
+    if (!this.store) return;
+    const { inputs, problems } = this.store.load();
+    problems.forEach((problem, index) => this.storeProblems.set(`load:${index}`, problem));
+    for (const saved of inputs) {
+      const { id, ...input } = saved;
+      try {
+        await this.create(input, 'restored', id);
+      } catch (err) {
+        this.storeProblems.set(id, `saved RTP input ${input.room}/${input.label} (port ${input.port}) could not be restored: ${(err as Error).message}`);
+      }
+    }
+    for (const problem of this.storeProblems.values()) this.logger.error(problem);
+  }
+
+  /** Save the operator-created inputs (after each create and delete). */
+  private persist(): void {
+    if (!this.store) return;
+    const saved: SavedRtpInput[] = [...this.inputs.values()]
+      .filter((input) => input.description.source === 'api')
+      .map(({ description: d }) => ({ id: d.id, room: d.room, label: d.label, kind: d.kind, codec: d.codec, port: d.port, payloadType: d.payloadType, ssrc: d.ssrc }));
+    // Entries that failed to come back stay in the file, so fixing the cause (a freed port) restores them.
+    const failed = this.store.load().inputs.filter((input) => this.storeProblems.has(input.id) && !this.inputs.has(input.id));
+    try {
+      this.store.save([...saved, ...failed]);
+      this.storeProblems.delete('save');
+    } catch (err) {
+      this.storeProblems.set('save', `RTP inputs could not be saved to ${this.store.file} (they are lost at restart): ${(err as Error).message}`);
+      this.logger.error({ err: (err as Error).message }, 'saving RTP inputs failed');
+    }
   }
 
   list(): RtpInputDescription[] {
@@ -80,13 +122,14 @@ export class PlainRtpInputs {
     return input;
   }
 
-  async create(input: RtpInputConfig, source: 'config' | 'api'): Promise<RtpInputDescription> {
+  /** `restored`: an operator's input from the store (it is already saved, under this id). */
+  async create(input: RtpInputConfig, origin: 'config' | 'api' | 'restored', id: string = randomUUID()): Promise<RtpInputDescription> {
+    const source = origin === 'config' ? 'config' : 'api';
     const room = this.service.room(input.room);
     if (this.service.registry.byLabel(input.room, input.label)) {
       throw new RequestError(409, 'conflict', `label "${input.label}" is already used by a producer in room "${input.room}"`);
     }
     const release = this.service.reserveLabel(input.room, input.label);
-    const id = randomUUID();
     const listen = this.config.listenIps[0]!;
     const producer = new ComediaProducer({
       producerId: id,
@@ -130,6 +173,7 @@ export class PlainRtpInputs {
     };
     this.inputs.set(id, { description, producer, lastPacketCount: 0, lastPacketAt: null });
     this.logger.info({ ...description }, 'plain RTP input ready');
+    if (origin === 'api') this.persist();
     return { ...description };
   }
 
@@ -141,6 +185,7 @@ export class PlainRtpInputs {
   async delete(id: string): Promise<void> {
     const input = this.get(id);
     this.inputs.delete(id);
+    if (input.description.source === 'api') this.persist();
     await input.producer.close('RTP input deleted');
     this.logger.info({ id, room: input.description.room, label: input.description.label }, 'plain RTP input deleted');
   }
@@ -162,6 +207,7 @@ export class PlainRtpInputs {
       }
       if (input.lastPacketAt !== null && now - input.lastPacketAt > this.config.rtpInputSilenceMs) problems.push(`no RTP for ${this.config.rtpInputSilenceMs / 1000} s on ${name}`);
     }
+    problems.push(...this.storeProblems.values());
     if (problems.length) this.health.degraded(problems.join('; '));
     else this.health.ok();
   }

@@ -5,6 +5,7 @@ import { mediaApiRoutes } from './mediaApiRoutes.ts';
 import { MediaIngressService } from './MediaIngressService.ts';
 import { MediaWorkerPool } from './MediaWorkerPool.ts';
 import { PlainRtpInputs } from './PlainRtpInputs.ts';
+import { RtpInputStore } from './RtpInputStore.ts';
 import { registerMediaNamespace } from './signaling/mediaNamespace.ts';
 
 /**
@@ -35,7 +36,13 @@ export const ingestFeature = defineFeature({
     ctx.onStop(() => service.close());
     await service.start();
 
-    const inputs = new PlainRtpInputs({ service, config, logger, health: services.health.register('media:rtp-inputs', { kind: 'subsystem', critical: false }) });
+    const inputs = new PlainRtpInputs({
+      service,
+      config,
+      logger,
+      health: services.health.register('media:rtp-inputs', { kind: 'subsystem', critical: false }),
+      store: new RtpInputStore(ctx.dataDir),
+    });
     ctx.onStop(() => inputs.close());
     await inputs.start();
 

@@ -24,6 +24,9 @@ export interface IngestServer {
   adminToken: string;
   createToken(role: Role): Promise<string>;
   api(pathname: string, init?: { method?: string; token?: string; body?: unknown }): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  dataDir: string;
+  /** Stop and start again on the same config and data dir (a new port; url and ingress follow). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,20 +43,23 @@ export async function startIngestServer(options: { yaml?: string } = {}): Promis
     },
   });
   const features = [ingestFeature, probe];
-  const loaded = loadConfig({
-    file,
-    env: { ROOMCAST_HOST: '127.0.0.1', ROOMCAST_PORT: String(await freePort()), ROOMCAST_DATA_DIR: path.join(root, 'data') },
-    schema: configSchemaFor(features),
-  });
   let loginUrl = '';
-  let roomcast: Roomcast;
-  try {
-    roomcast = await Roomcast.start({
+  const boot = async () => {
+    const loaded = loadConfig({
+      file,
+      env: { ROOMCAST_HOST: '127.0.0.1', ROOMCAST_PORT: String(await freePort()), ROOMCAST_DATA_DIR: path.join(root, 'data') },
+      schema: configSchemaFor(features),
+    });
+    return Roomcast.start({
       loaded,
       logger: createLogger({ level: (process.env.ROOMCAST_TEST_LOG as 'debug' | undefined) ?? 'silent', pretty: false }),
       features,
       onFirstAdminToken: (url) => (loginUrl = url),
     });
+  };
+  let roomcast: Roomcast;
+  try {
+    roomcast = await boot();
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
     throw err;
@@ -69,12 +75,23 @@ export async function startIngestServer(options: { yaml?: string } = {}): Promis
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
   return {
-    url: roomcast.url,
-    roomcast,
-    ingress: ingress!,
+    get url() {
+      return roomcast.url;
+    },
+    get roomcast() {
+      return roomcast;
+    },
+    get ingress() {
+      return ingress!;
+    },
     adminToken,
+    dataDir: path.join(root, 'data'),
     createToken: async (role) => (await roomcast.services.tokens.create(role, `ingest test ${role}`)).token,
     api,
+    async restart() {
+      await roomcast.stop();
+      roomcast = await boot();
+    },
     async stop() {
       await roomcast.stop();
       rmSync(root, { recursive: true, force: true });
