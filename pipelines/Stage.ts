@@ -52,6 +52,11 @@ export interface StageContext {
   id: string;
   /** The pipeline it runs in, e.g. `lobby-gestures`. */
   pipelineId: string;
+  /**
+   * The room the pipeline belongs to (its `room:`, else its producer source's room, else the first
+   * room); undefined when no rooms are configured. Stages whose frames carry no room use it.
+   */
+  room: string | undefined;
   logger: Logger;
   /** Where the stage may keep files (models caches...). */
   dataDir: string;

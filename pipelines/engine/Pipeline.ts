@@ -10,6 +10,8 @@ import { Backoff, sleep } from './Backoff.ts';
 
 export interface PipelineParts {
   spec: PipelineSpec;
+  /** The room the pipeline acts in (StageContext.room); undefined when no rooms are configured. */
+  room: string | undefined;
   source: PipelineSource;
   /** Definitions for `spec.stages`, in order. */
   stages: readonly AnyStageDefinition[];
@@ -63,6 +65,7 @@ export class Pipeline {
     this.id = parts.spec.id;
     const common = (id: string, problemKey: string) => ({
       pipelineId: this.id,
+      room: parts.room,
       id,
       restart: parts.spec.restart,
       logger: parts.logger,

@@ -10,6 +10,8 @@ export type StageRunState = 'starting' | 'running' | 'restarting' | 'stopped';
 
 export interface StageRunnerOptions {
   pipelineId: string;
+  /** The pipeline's room (StageContext.room). */
+  room: string | undefined;
   /** Stage id in the pipeline (sinks: `sink:<id>`). */
   id: string;
   definition: AnyStageDefinition;
@@ -229,6 +231,7 @@ export class StageRunner {
     const ctx = {
       id: this.id,
       pipelineId: this.options.pipelineId,
+      room: this.options.room,
       logger: logger.child({ stage: this.id, stageType: definition.type }),
       dataDir: this.options.dataDir,
       signal: abort.signal,

@@ -210,6 +210,7 @@ export class PipelineManager extends EventEmitter<PipelineManagerEvents> {
     entry.problems = [];
     const pipeline = new Pipeline({
       spec,
+      room: entry.prepared.room || undefined,
       source: createSource(spec.source, { pipelineId: spec.id, baseDir: this.options.baseDir, media: this.options.media, logger }),
       stages: entry.prepared.stages,
       sinks: entry.prepared.sinks,

@@ -88,6 +88,7 @@ async function run(stages: AnyStageDefinition[], count: number, capacity: number
   const source = new BurstSource(count);
   const pipeline = new Pipeline({
     spec,
+    room: undefined,
     source,
     stages: all,
     sinks: [],
@@ -165,7 +166,7 @@ export async function benchPipelines(): Promise<BenchRow[]> {
         }
       },
     };
-    const pipeline = new Pipeline({ spec, source, stages: all, sinks: [], logger, stagesDataDir: os.tmpdir(), onProblems: () => undefined });
+    const pipeline = new Pipeline({ spec, room: undefined, source, stages: all, sinks: [], logger, stagesDataDir: os.tmpdir(), onProblems: () => undefined });
     pipeline.start();
     await end.done;
     await pipeline.stop();

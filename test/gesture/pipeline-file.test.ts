@@ -38,6 +38,8 @@ describe('a pipeline fed a video through the file source', () => {
         [
           {
             id: 'hands',
+            // A file has no room of its own: the pipeline's room is the one its gestures happen in.
+            room: 'stage',
             source: { type: 'file', path: video, width: 640, height: 480, realtime: true },
             stages: [
               { id: 'gesture', type: 'gesture', options: { swipes: { enabled: false } } },
@@ -66,6 +68,7 @@ describe('a pipeline fed a video through the file source', () => {
         expect(event.latencyMs).toBe(event.emittedAt - event.decidedAt);
         expect(event.latencyMs).toBeLessThan(5_000);
         expect(['Left', 'Right']).toContain(event.hand);
+        expect(event.room).toBe('stage');
       }
       const [upStart, upEnd] = frames.map((f) => f.payload as GestureEvent);
       // Held for about the 2 s of the video it was in (frames may be skipped while the detector searches).

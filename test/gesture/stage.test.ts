@@ -9,7 +9,7 @@ import { formatZodError } from '../../server/validation/formatIssues.ts';
 
 const fist = (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../fixtures/gesture/landmarks/fist.json'), 'utf8')) as { landmarks: HandLandmarks }).landmarks;
 
-const ctx = { id: 'hands', pipelineId: 'p', logger: createLogger({ level: 'silent' }), dataDir: '/tmp', signal: new AbortController().signal };
+const ctx = { id: 'hands', pipelineId: 'p', room: undefined, logger: createLogger({ level: 'silent' }), dataDir: '/tmp', signal: new AbortController().signal };
 
 function landmarksFrame(seq: number, payload: unknown): EventFrame {
   return { kind: 'event', sourceId: 'landmark-source', seq, captureTs: 1_000 + seq * 50, type: 'hand_landmarks', payload };

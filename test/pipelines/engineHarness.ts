@@ -30,6 +30,7 @@ export function startPipelines(inputs: unknown[], baseDir = os.tmpdir()): Harnes
     problems.set(spec.id, []);
     return new Pipeline({
       spec,
+      room: spec.room,
       source: createSource(spec.source, { pipelineId: spec.id, baseDir, media: () => ({}), logger }),
       stages: spec.stages.map((s) => catalog.get(s.type)!),
       sinks: [],

@@ -107,7 +107,7 @@ export const gestureStage = defineStage({
       if (!recognizer) {
         recognizer = new GestureRecognizer({
           source: sourceId,
-          room: parseSourceId(sourceId)?.room,
+          room: parseSourceId(sourceId)?.room ?? ctx.room,
           hold: { minHoldFrames: options.minHoldFrames, minHoldMs: options.minHoldMs, releaseFrames: options.releaseFrames, releaseMs: options.releaseMs },
           swipe: options.swipes.enabled
             ? { minDistance: options.swipes.minDistance, maxDurationMs: options.swipes.maxDurationMs, minSpeed: options.swipes.minSpeed, returnSuppressMs: options.swipes.returnSuppressMs, mirrored: options.mirrored }
@@ -116,7 +116,7 @@ export const gestureStage = defineStage({
           minPoseMargin: options.minPoseMargin,
         });
         recognizers.set(sourceId, recognizer);
-        detachments.push(gestureMonitor.attach({ source: sourceId, room: parseSourceId(sourceId)?.room, mode: options.mode }));
+        detachments.push(gestureMonitor.attach({ source: sourceId, room: parseSourceId(sourceId)?.room ?? ctx.room, mode: options.mode }));
         if (options.mode === 'browser') detachments.push(gestureMonitor.receiveLandmarks(sourceId, (landmarks) => enqueue(sourceId, landmarks)));
       }
       return recognizer;
