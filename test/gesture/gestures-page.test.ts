@@ -16,6 +16,8 @@ let server: RoomcastProcess;
 let browser: TestBrowser;
 let page: Page;
 let video: string;
+/** Uncaught errors in the page: any would tear the page down (and lose its live state) while it runs. */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   video = path.join(dir, 'thumbs.avi');
@@ -40,6 +42,7 @@ gestures:
   browser = await launchBrowser();
   page = await browser.newPage();
   await page.goto(`${server.url}/#token=${encodeURIComponent(server.adminToken)}`);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.locator('[data-testid=dashboard]').waitFor({ timeout: 60_000 });
   await page.evaluate(() => (window.location.hash = '#/gestures'));
   await page.locator('[data-testid=gestures-page]').waitFor();
@@ -81,6 +84,12 @@ describe('the Gestures page', () => {
       });
       return stats.width >= 320 && stats.bright > 10_000 && stats.middle > 20 && stats.little > 20;
     }, 20_000, 250);
+
+    // Snapshots keep replacing each other while the page draws them (a freed one must never be drawn),
+    // and gestures keep coming: through a whole hold-and-release cycle, nothing throws in the page.
+    await page.locator('[data-testid=gesture-active]').first().waitFor({ state: 'detached', timeout: 15_000 });
+    await page.locator('[data-testid=gesture-active]').first().waitFor({ timeout: 15_000 });
+    expect(pageErrors).toEqual([]);
   });
 
   it('lists the rules, test-fires one (its overlay alert arrives), and saves an edit', { timeout: 60_000 }, async () => {

@@ -15,11 +15,13 @@ export function LiveView({ connection }: { connection: GesturesConnection }) {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
-    const width = snapshot?.bitmap.width ?? (observation ? Math.min(640, observation.width) : 640);
-    const height = snapshot?.bitmap.height ?? (observation ? Math.round((width * observation.height) / observation.width) : 480);
+    // A closed bitmap has no size, and drawing it throws: never draw one.
+    const bitmap = snapshot && snapshot.bitmap.width > 0 ? snapshot.bitmap : null;
+    const width = bitmap?.width ?? (observation ? Math.min(640, observation.width) : 640);
+    const height = bitmap?.height ?? (observation ? Math.round((width * observation.height) / observation.width) : 480);
     if (canvas.width !== width) canvas.width = width;
     if (canvas.height !== height) canvas.height = height;
-    if (snapshot) ctx.drawImage(snapshot.bitmap, 0, 0, width, height);
+    if (bitmap) ctx.drawImage(bitmap, 0, 0, width, height);
     else {
       ctx.fillStyle = '#11151c';
       ctx.fillRect(0, 0, width, height);

@@ -63,6 +63,9 @@ export function useGestures(token: string): GesturesConnection {
   const [events, setEvents] = useState<GestureEvent[]>([]);
   const [firings, setFirings] = useState<RuleFiringView[]>([]);
   const socketRef = useRef<GestureSocket | null>(null);
+  // A snapshot's bitmap is freed once the next one is on screen (this cleanup runs after the children
+  // drew the new one), never while something may still draw it: drawing a closed bitmap throws.
+  useEffect(() => () => snapshot?.bitmap.close(), [snapshot]);
   const watchingRef = useRef<string | null>(null);
 
   useEffect(() => {
@@ -91,12 +94,7 @@ export function useGestures(token: string): GesturesConnection {
       if (snap.source !== watchingRef.current) return;
       const { jpeg, ...meta } = snap;
       void createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }))
-        .then((bitmap) =>
-          setSnapshot((previous) => {
-            previous?.bitmap.close();
-            return { bitmap, meta };
-          }),
-        )
+        .then((bitmap) => setSnapshot({ bitmap, meta }))
         .catch(() => undefined);
     });
     socket.on('gesture:event', (event) => setEvents((previous) => [event, ...previous].slice(0, KEEP_EVENTS)));
@@ -128,10 +126,7 @@ export function useGestures(token: string): GesturesConnection {
     watchingRef.current = source;
     setWatching(source);
     setObservation(null);
-    setSnapshot((previous) => {
-      previous?.bitmap.close();
-      return null;
-    });
+    setSnapshot(null);
     socketRef.current?.emit('gesture:watch', { source, snapshotFps: SNAPSHOT_FPS }, () => undefined);
   }, []);
 
