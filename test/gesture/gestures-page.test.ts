@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import type { OverlayAlert } from '../../server/protocol/overlayEvents.ts';
-import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { collectConsoleErrors, formatErrors, launchBrowser, type ConsoleErrorCollector, type TestBrowser } from '../helpers/browser.ts';
 import { startRoomcast, type RoomcastProcess } from '../helpers/roomcastProcess.ts';
 import { connectSocket } from '../helpers/sockets.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -16,8 +16,8 @@ let server: RoomcastProcess;
 let browser: TestBrowser;
 let page: Page;
 let video: string;
-/** Uncaught errors in the page: any would tear the page down (and lose its live state) while it runs. */
-const pageErrors: string[] = [];
+/** Console errors and uncaught exceptions in the page: one in a render tears the page down, live state and all. */
+let errors: ConsoleErrorCollector;
 
 beforeAll(async () => {
   video = path.join(dir, 'thumbs.avi');
@@ -42,7 +42,7 @@ gestures:
   browser = await launchBrowser();
   page = await browser.newPage();
   await page.goto(`${server.url}/#token=${encodeURIComponent(server.adminToken)}`);
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  errors = collectConsoleErrors(page);
   await page.locator('[data-testid=dashboard]').waitFor({ timeout: 60_000 });
   await page.evaluate(() => (window.location.hash = '#/gestures'));
   await page.locator('[data-testid=gestures-page]').waitFor();
@@ -89,7 +89,7 @@ describe('the Gestures page', () => {
     // and gestures keep coming: through a whole hold-and-release cycle, nothing throws in the page.
     await page.locator('[data-testid=gesture-active]').first().waitFor({ state: 'detached', timeout: 15_000 });
     await page.locator('[data-testid=gesture-active]').first().waitFor({ timeout: 15_000 });
-    expect(pageErrors).toEqual([]);
+    expect(errors.unexpected(), formatErrors(errors.unexpected())).toEqual([]);
   });
 
   it('lists the rules, test-fires one (its overlay alert arrives), and saves an edit', { timeout: 60_000 }, async () => {
