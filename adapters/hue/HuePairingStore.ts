@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { formatZodError } from '../../server/validation/formatIssues.ts';
+import { writeJsonFile } from '../../server/storage/writeJsonFile.ts';
 
 /** What pairing with one bridge left us. `token` is the bridge username: the logger redacts that key. */
 export interface HuePairing {
@@ -55,10 +56,6 @@ export class HuePairingStore {
   save(bridgeId: string, pairing: HuePairing): void {
     this.pairings.set(bridgeId, pairing);
     const body = { version: 1, bridges: Object.fromEntries(this.pairings) } satisfies z.input<typeof PairingFileSchema>;
-    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, this.file);
+    writeJsonFile(this.file, body, { private: true });
   }
 }

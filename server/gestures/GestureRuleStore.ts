@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { writeJsonFile } from '../storage/writeJsonFile.ts';
 
 export interface SavedRules {
   rules: unknown[];
@@ -25,11 +26,7 @@ export class GestureRuleStore {
   }
 
   save(rules: unknown[], savedAt = Date.now()): SavedRules {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    // Write then rename: a crash mid-write never leaves half a file behind.
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ rules, savedAt }, null, 2)}\n`);
-    renameSync(temporary, this.file);
+    writeJsonFile(this.file, { rules, savedAt });
     return { rules, savedAt };
   }
 

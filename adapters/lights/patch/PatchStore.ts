@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { PatchFixture, PatchFixtureInput } from '../../../hardware/patch/PatchSchema.ts';
+import { writeJsonFile } from '../../../server/storage/writeJsonFile.ts';
 
 export interface SavedPatch {
   savedAt: number;
@@ -42,10 +43,7 @@ export class PatchStore {
 
   save(fixtures: readonly PatchFixture[], now = Date.now()): SavedPatch {
     const saved: SavedPatch = { savedAt: now, fixtures: fixtures.map(toPatchInput) };
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(saved, null, 2)}\n`);
-    renameSync(temp, this.file);
+    writeJsonFile(this.file, saved);
     return saved;
   }
 

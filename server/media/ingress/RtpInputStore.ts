@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodError } from '../../validation/formatIssues.ts';
 import { RtpInputSchema } from './ingestConfig.ts';
+import { writeJsonFile } from '../../storage/writeJsonFile.ts';
 
 /** An input an operator created over the API, as saved: its id and the port and SSRC it was given. */
 export const SavedRtpInputSchema = RtpInputSchema.safeExtend({ id: z.uuid(), port: z.number().int().min(1024).max(65535) });
@@ -45,9 +46,6 @@ export class RtpInputStore {
   }
 
   save(inputs: readonly SavedRtpInput[]): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify({ inputs }, null, 2)}\n`);
-    renameSync(temp, this.file);
+    writeJsonFile(this.file, { inputs });
   }
 }

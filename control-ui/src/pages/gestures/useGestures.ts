@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { useLiveSocket, type LiveLinkState } from '../../control/useLiveSocket.ts';
 import {
   GESTURE_NAMESPACE,
   type GestureClientToServerEvents,
@@ -12,7 +13,7 @@ import {
 
 type GestureSocket = Socket<GestureServerToClientEvents, GestureClientToServerEvents>;
 
-export type GestureLinkState = 'connecting' | 'live' | 'reconnecting' | 'refused';
+export type GestureLinkState = LiveLinkState;
 
 export interface GestureSourceView {
   source: string;
@@ -53,8 +54,6 @@ const KEEP_EVENTS = 30;
  * latest observation is applied once per animation frame.
  */
 export function useGestures(token: string): GesturesConnection {
-  const [link, setLink] = useState<GestureLinkState>('connecting');
-  const [detail, setDetail] = useState('');
   const [sources, setSources] = useState<GestureSourceView[]>([]);
   const [rules, setRules] = useState<GestureRuleView[]>([]);
   const [watching, setWatching] = useState<string | null>(null);
@@ -62,65 +61,43 @@ export function useGestures(token: string): GesturesConnection {
   const [snapshot, setSnapshot] = useState<GesturesConnection['snapshot']>(null);
   const [events, setEvents] = useState<GestureEvent[]>([]);
   const [firings, setFirings] = useState<RuleFiringView[]>([]);
-  const socketRef = useRef<GestureSocket | null>(null);
   // A snapshot's bitmap is freed once the next one is on screen (this cleanup runs after the children
   // drew the new one), never while something may still draw it: drawing a closed bitmap throws.
   useEffect(() => () => snapshot?.bitmap.close(), [snapshot]);
   const watchingRef = useRef<string | null>(null);
 
-  useEffect(() => {
-    const socket: GestureSocket = io(GESTURE_NAMESPACE, { auth: { token }, reconnection: true, reconnectionDelay: 1_000, reconnectionDelayMax: 10_000, timeout: 10_000 });
-    socketRef.current = socket;
-    let pending: HandsObservation | null = null;
-    let raf = 0;
-    const flush = () => {
-      raf = 0;
-      setObservation(pending);
-    };
-    socket.on('connect', () => {
-      setLink('live');
-      setDetail('');
-      // Watching is per connection: ask again after a reconnect.
+  const { link, detail, socket: socketRef } = useLiveSocket<GestureSocket>(GESTURE_NAMESPACE, token, {
+    lostDetail: 'Lost the live connection.',
+    // Watching is per connection: ask again after a reconnect.
+    onConnect(socket) {
       if (watchingRef.current) socket.emit('gesture:watch', { source: watchingRef.current, snapshotFps: SNAPSHOT_FPS }, () => undefined);
-    });
-    socket.on('gesture:sources', setSources);
-    socket.on('gesture:rules', setRules);
-    socket.on('gesture:hands', (observation) => {
-      if (observation.source !== watchingRef.current) return;
-      pending = observation;
-      if (!raf) raf = requestAnimationFrame(flush);
-    });
-    socket.on('gesture:snapshot', (snap) => {
-      if (snap.source !== watchingRef.current) return;
-      const { jpeg, ...meta } = snap;
-      void createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }))
-        .then((bitmap) => setSnapshot({ bitmap, meta }))
-        .catch(() => undefined);
-    });
-    socket.on('gesture:event', (event) => setEvents((previous) => [event, ...previous].slice(0, KEEP_EVENTS)));
-    socket.on('gesture:fired', (firing) => setFirings((previous) => [{ ...firing, at: Date.now() }, ...previous].slice(0, KEEP_EVENTS)));
-    socket.on('disconnect', () => {
-      setLink('reconnecting');
-      setDetail('Lost the live connection.');
-      if (!socket.active) setTimeout(() => socket.connect(), 2_000);
-    });
-    socket.on('connect_error', (error) => {
-      if (error.message === 'unauthorized' || error.message === 'forbidden') {
-        setLink('refused');
-        setDetail(error.message === 'forbidden' ? 'This token may not watch gestures (operator role needed).' : 'The server refused this token.');
-        socket.disconnect();
-        return;
-      }
-      setLink('reconnecting');
-      setDetail('Cannot reach the server.');
-    });
-    return () => {
-      cancelAnimationFrame(raf);
-      socket.removeAllListeners();
-      socket.disconnect();
-      socketRef.current = null;
-    };
-  }, [token]);
+    },
+    attach(socket) {
+      let pending: HandsObservation | null = null;
+      let raf = 0;
+      const flush = () => {
+        raf = 0;
+        setObservation(pending);
+      };
+      socket.on('gesture:sources', setSources);
+      socket.on('gesture:rules', setRules);
+      socket.on('gesture:hands', (observation) => {
+        if (observation.source !== watchingRef.current) return;
+        pending = observation;
+        if (!raf) raf = requestAnimationFrame(flush);
+      });
+      socket.on('gesture:snapshot', (snap) => {
+        if (snap.source !== watchingRef.current) return;
+        const { jpeg, ...meta } = snap;
+        void createImageBitmap(new Blob([jpeg], { type: 'image/jpeg' }))
+          .then((bitmap) => setSnapshot({ bitmap, meta }))
+          .catch(() => undefined);
+      });
+      socket.on('gesture:event', (event) => setEvents((previous) => [event, ...previous].slice(0, KEEP_EVENTS)));
+      socket.on('gesture:fired', (firing) => setFirings((previous) => [{ ...firing, at: Date.now() }, ...previous].slice(0, KEEP_EVENTS)));
+      return () => cancelAnimationFrame(raf);
+    },
+  });
 
   const watch = useCallback((source: string | null) => {
     watchingRef.current = source;

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { io, type Socket } from 'socket.io-client';
+import { useState } from 'preact/hooks';
+import type { Socket } from 'socket.io-client';
+import { useLiveSocket, type LiveLinkState } from '../../control/useLiveSocket.ts';
 import {
   LIGHTS_NAMESPACE,
   type LightsAck,
@@ -12,7 +13,7 @@ import {
 
 type LightsSocket = Socket<LightsServerToClientEvents, LightsClientToServerEvents>;
 
-export type LightsLinkState = 'connecting' | 'live' | 'reconnecting' | 'refused';
+export type LightsLinkState = LiveLinkState;
 
 export interface LightsConnection {
   link: LightsLinkState;
@@ -34,67 +35,33 @@ const NAMESPACE = LIGHTS_NAMESPACE;
  * arrive up to 25 times a second: they are batched into one state update per animation frame.
  */
 export function useLights(token: string): LightsConnection {
-  const [link, setLink] = useState<LightsLinkState>('connecting');
-  const [detail, setDetail] = useState('');
   const [snapshot, setSnapshot] = useState<LightsSnapshot | null>(null);
   const [levels, setLevels] = useState<Record<string, LightsFixtureLevels>>({});
   const [firings, setFirings] = useState<LightsFiringView[]>([]);
-  const socketRef = useRef<LightsSocket | null>(null);
-
-  useEffect(() => {
-    const socket: LightsSocket = io(NAMESPACE, {
-      auth: { token },
-      reconnection: true,
-      reconnectionAttempts: Infinity,
-      reconnectionDelay: 1_000,
-      reconnectionDelayMax: 10_000,
-      timeout: 10_000,
-    });
-    socketRef.current = socket;
-    let pending: Record<string, LightsFixtureLevels> | null = null;
-    let raf = 0;
-    const flush = () => {
-      raf = 0;
-      const batch = pending;
-      pending = null;
-      if (batch) setLevels((previous) => ({ ...previous, ...batch }));
-    };
-
-    socket.on('connect', () => {
-      setLink('live');
-      setDetail('');
-    });
-    socket.on('lights:snapshot', (snap) => {
-      setSnapshot(snap);
-      setLevels(snap.levels);
-      setFirings(snap.firings);
-    });
-    socket.on('lights:frame', (frame) => {
-      pending = pending ? Object.assign(pending, frame.levels) : { ...frame.levels };
-      if (!raf) raf = requestAnimationFrame(flush);
-    });
-    socket.on('lights:firings', (list) => setFirings(list));
-    socket.on('disconnect', () => {
-      setLink('reconnecting');
-      setDetail('Lost the live connection; showing the last known state.');
-      if (!socket.active) setTimeout(() => socket.connect(), 2_000);
-    });
-    socket.on('connect_error', (error) => {
-      if (!socket.active) {
-        setLink('refused');
-        setDetail(`The server refused the live connection: ${error.message}`);
-        return;
-      }
-      setLink('reconnecting');
-      setDetail('Cannot reach the server.');
-    });
-    return () => {
-      if (raf) cancelAnimationFrame(raf);
-      socket.removeAllListeners();
-      socket.disconnect();
-      socketRef.current = null;
-    };
-  }, [token]);
+  const { link, detail, socket: socketRef } = useLiveSocket<LightsSocket>(NAMESPACE, token, {
+    lostDetail: 'Lost the live connection; showing the last known state.',
+    attach(socket) {
+      let pending: Record<string, LightsFixtureLevels> | null = null;
+      let raf = 0;
+      const flush = () => {
+        raf = 0;
+        const batch = pending;
+        pending = null;
+        if (batch) setLevels((previous) => ({ ...previous, ...batch }));
+      };
+      socket.on('lights:snapshot', (snap) => {
+        setSnapshot(snap);
+        setLevels(snap.levels);
+        setFirings(snap.firings);
+      });
+      socket.on('lights:frame', (frame) => {
+        pending = pending ? Object.assign(pending, frame.levels) : { ...frame.levels };
+        if (!raf) raf = requestAnimationFrame(flush);
+      });
+      socket.on('lights:firings', (list) => setFirings(list));
+      return () => cancelAnimationFrame(raf);
+    },
+  });
 
   const emitWithTimeout = <T,>(event: 'lights:fire' | 'lights:stop', request: unknown): Promise<LightsAck<T>> =>
     new Promise((resolve) => {

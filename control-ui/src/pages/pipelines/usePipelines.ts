@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
-import { io, type Socket } from 'socket.io-client';
+import { useState } from 'preact/hooks';
+import type { Socket } from 'socket.io-client';
+import { useLiveSocket, type LiveLinkState } from '../../control/useLiveSocket.ts';
 import {
   PIPELINES_NAMESPACE,
   type PipelinesClientToServerEvents,
@@ -9,7 +10,7 @@ import {
 
 type PipelinesSocket = Socket<PipelinesServerToClientEvents, PipelinesClientToServerEvents>;
 
-export type PipelinesLinkState = 'connecting' | 'live' | 'reconnecting' | 'refused';
+export type PipelinesLinkState = LiveLinkState;
 
 export interface PipelinesConnection {
   link: PipelinesLinkState;
@@ -22,37 +23,12 @@ export interface PipelinesConnection {
 
 /** The `/pipelines` socket: a snapshot on connect, then one every second and after every change. */
 export function usePipelines(token: string): PipelinesConnection {
-  const [state, setState] = useState<PipelinesConnection>({ link: 'connecting', detail: '', snapshot: null, at: null });
-
-  useEffect(() => {
-    const socket: PipelinesSocket = io(PIPELINES_NAMESPACE, {
-      auth: { token },
-      reconnection: true,
-      reconnectionAttempts: Infinity,
-      reconnectionDelay: 1_000,
-      reconnectionDelayMax: 10_000,
-      timeout: 10_000,
-    });
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    socket.on('connect', () => setState((s) => ({ ...s, link: 'live', detail: '' })));
-    socket.on('pipelines:snapshot', (snapshot) => setState((s) => ({ ...s, snapshot, at: Date.now() })));
-    socket.on('disconnect', () => {
-      setState((s) => ({ ...s, link: 'reconnecting', detail: 'Lost the live connection; showing the last figures received.' }));
-      if (!socket.active) retry = setTimeout(() => socket.connect(), 2_000);
-    });
-    socket.on('connect_error', (error) => {
-      if (!socket.active) {
-        setState((s) => ({ ...s, link: 'refused', detail: `The server refused the live connection: ${error.message}` }));
-        return;
-      }
-      setState((s) => ({ ...s, link: 'reconnecting', detail: 'Cannot reach the server.' }));
-    });
-    return () => {
-      clearTimeout(retry);
-      socket.removeAllListeners();
-      socket.disconnect();
-    };
-  }, [token]);
-
-  return state;
+  const [live, setLive] = useState<{ snapshot: PipelinesSnapshot | null; at: number | null }>({ snapshot: null, at: null });
+  const { link, detail } = useLiveSocket<PipelinesSocket>(PIPELINES_NAMESPACE, token, {
+    lostDetail: 'Lost the live connection; showing the last figures received.',
+    attach(socket) {
+      socket.on('pipelines:snapshot', (snapshot) => setLive({ snapshot, at: Date.now() }));
+    },
+  });
+  return { link, detail, ...live };
 }
