@@ -54,6 +54,8 @@ export class PlainRtpInputs {
   private readonly store: RtpInputStore | undefined;
   /** Saved inputs that could not be brought back, and a failed save: shown in health until fixed. */
   private readonly storeProblems = new Map<string, string>();
+  /** Saved inputs that could not be brought back: kept in the file, so fixing the cause restores them. */
+  private unrestored: SavedRtpInput[] = [];
   private watchTimer: NodeJS.Timeout | undefined;
 
   constructor(options: { service: MediaIngressService; config: IngestConfig; logger: Logger; health: HealthReporter; store?: RtpInputStore }) {
@@ -89,6 +91,7 @@ export class PlainRtpInputs {
       try {
         await this.create(input, 'restored', id);
       } catch (err) {
+        this.unrestored.push(saved);
         this.storeProblems.set(id, `saved RTP input ${input.room}/${input.label} (port ${input.port}) could not be restored: ${(err as Error).message}`);
       }
     }
@@ -101,10 +104,8 @@ export class PlainRtpInputs {
     const saved: SavedRtpInput[] = [...this.inputs.values()]
       .filter((input) => input.description.source === 'api')
       .map(({ description: d }) => ({ id: d.id, room: d.room, label: d.label, kind: d.kind, codec: d.codec, port: d.port, payloadType: d.payloadType, ssrc: d.ssrc }));
-    // Entries that failed to come back stay in the file, so fixing the cause (a freed port) restores them.
-    const failed = this.store.load().inputs.filter((input) => this.storeProblems.has(input.id) && !this.inputs.has(input.id));
     try {
-      this.store.save([...saved, ...failed]);
+      this.store.save([...saved, ...this.unrestored]);
       this.storeProblems.delete('save');
     } catch (err) {
       this.storeProblems.set('save', `RTP inputs could not be saved to ${this.store.file} (they are lost at restart): ${(err as Error).message}`);
